@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// Commands is the command list shown in Telegram's menu, in the order shown; each description
+// is the locale key perintah.<name>.
+var Commands = []string{"start", "menu", "profil", "bantuan", "batal", "hapusdata"}
+
+// AdminCommands are added to the list for admins' chats.
+var AdminCommands []string
+
+// SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).
+func SetCommands(ctx context.Context, s *Sender, admins []int64) error {
+	list, err := s.commandList(Commands)
+	if err != nil {
+		return err
+	}
+	err = s.Call(ctx, "setMyCommands", 0, func(ctx context.Context) error {
+		_, err := s.API.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: list, Scope: &models.BotCommandScopeDefault{}})
+		return err
+	})
+	if err != nil || len(AdminCommands) == 0 {
+		return err
+	}
+	adminList, err := s.commandList(append(append([]string{}, Commands...), AdminCommands...))
+	if err != nil {
+		return err
+	}
+	for _, id := range admins {
+		err := s.Call(ctx, "setMyCommands", 0, func(ctx context.Context) error {
+			_, err := s.API.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: adminList, Scope: &models.BotCommandScopeChat{ChatID: id}})
+			return err
+		})
+		if err != nil {
+			// An admin who never opened the bot has no chat yet: not a reason to stop.
+			s.Log.Warn("admin commands not set", "admin", id, "err", err)
+		}
+	}
+	return nil
+}
+
+func (s *Sender) commandList(names []string) ([]models.BotCommand, error) {
+	out := make([]models.BotCommand, 0, len(names))
+	for _, n := range names {
+		d, err := s.R.Plain(flows.T("perintah." + n))
+		if err != nil {
+			return nil, fmt.Errorf("command %s: %w", n, err)
+		}
+		out = append(out, models.BotCommand{Command: n, Description: d})
+	}
+	return out, nil
+}

@@ -1,0 +1,106 @@
+// Package bot is the only package that knows Telegram. It takes updates in (long polling or
+// webhook), runs them through the update pipeline (per-chat order, dedupe, flood control,
+// panic recovery, metrics) into flows, and sends what flows answer through one Sender that
+// handles Telegram's limits and errors.
+package bot
+
+import (
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// toInput takes the part of an update that flows act on. ok is false for updates the bot does
+// not answer (edits, reactions, membership changes, channel posts).
+func toInput(u *models.Update, botUsername string) (in flows.Input, ok bool) {
+	in.UpdateID = u.ID
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if m.From == nil || m.From.IsBot {
+			return in, false
+		}
+		in.ChatID, in.UserID, in.FirstName = m.Chat.ID, m.From.ID, m.From.FirstName
+		in.Private = m.Chat.Type == models.ChatTypePrivate
+		in.MessageID = m.ID
+		messageKind(m, botUsername, &in)
+		if in.Kind == 0 {
+			return in, false
+		}
+		return in, true
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		in.UserID, in.FirstName = q.From.ID, q.From.FirstName
+		in.Kind, in.Data = flows.KindCallback, q.Data
+		switch {
+		case q.Message.Message != nil:
+			in.ChatID, in.MessageID = q.Message.Message.Chat.ID, q.Message.Message.ID
+			in.Private = q.Message.Message.Chat.Type == models.ChatTypePrivate
+		case q.Message.InaccessibleMessage != nil:
+			in.ChatID, in.MessageID = q.Message.InaccessibleMessage.Chat.ID, q.Message.InaccessibleMessage.MessageID
+			in.Private = in.ChatID == in.UserID
+		default:
+			// A button under an inline-mode message has no chat: answer privately.
+			in.ChatID, in.Private = q.From.ID, true
+		}
+		return in, true
+	}
+	return in, false
+}
+
+func messageKind(m *models.Message, botUsername string, in *flows.Input) {
+	switch {
+	case m.Contact != nil:
+		in.Kind = flows.KindContact
+		in.Contact = &flows.Contact{Phone: m.Contact.PhoneNumber, UserID: m.Contact.UserID}
+	case m.Document != nil:
+		in.Kind = flows.KindDocument
+		in.Document = &flows.Document{FileID: m.Document.FileID, Name: m.Document.FileName, Size: m.Document.FileSize}
+	case strings.HasPrefix(m.Text, "/"):
+		cmd, args, _ := strings.Cut(m.Text[1:], " ")
+		name, target, addressed := strings.Cut(cmd, "@")
+		if addressed && botUsername != "" && !strings.EqualFold(target, botUsername) {
+			return // a command for another bot in a group
+		}
+		in.Kind, in.Command, in.Text = flows.KindCommand, strings.ToLower(name), strings.TrimSpace(args)
+	case m.Text != "":
+		in.Kind, in.Text = flows.KindText, m.Text
+	default:
+		in.Kind = flows.KindOther
+	}
+}
+
+// updateKind labels an update for metrics.
+func updateKind(u *models.Update) string {
+	switch {
+	case u.CallbackQuery != nil:
+		return "callback"
+	case u.Message != nil:
+		return "message"
+	default:
+		return "other"
+	}
+}
+
+// chatOf is the chat an update belongs to, for ordering: its chat, else its user.
+func chatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
+}

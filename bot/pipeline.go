@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// Handler is the application: flows.Engine.
+type Handler interface {
+	Handle(ctx context.Context, in flows.Input) (flows.Output, error)
+}
+
+// Lock is a held distributed lock. It is an alias of an unnamed interface so that storage
+// can return the same type without importing this package.
+type Lock = interface {
+	Extend(ctx context.Context) error
+	Unlock(ctx context.Context) error
+}
+
+// Coordinator is what the pipeline shares with other replicas through Redis.
+type Coordinator interface {
+	// LockChat waits until this process alone handles chatID's updates.
+	LockChat(ctx context.Context, chatID int64, ttl time.Duration) (Lock, error)
+	// TryLease takes a named lease if free (the poller's), without waiting.
+	TryLease(ctx context.Context, name string, ttl time.Duration) (Lock, bool, error)
+	Handled(ctx context.Context, updateID int64) (bool, error)
+	MarkHandled(ctx context.Context, updateID int64) error
+	Flood(ctx context.Context, userID int64) (allowed, firstRefusal bool, err error)
+}
+
+// PipelineConfig wires a Pipeline.
+type PipelineConfig struct {
+	Handler     Handler
+	Sender      *Sender
+	Coordinator Coordinator
+	Metrics     *Metrics
+	Log         *slog.Logger
+	BotUsername string
+	Workers     int // updates handled at once in this process; default 16
+	QueueSize   int // updates waiting in this process before Enqueue blocks; default 1024
+}
+
+// Pipeline runs every update: one chat's updates one at a time and in order (a queue per chat
+// here, a Redis lock across replicas), each update once (a Redis marker), a flooding user
+// slowed down, a panic answered politely. A slow chat never holds up another: each chat with
+// work has its own drainer, and only the number handled at once is bounded.
+type Pipeline struct {
+	cfg   PipelineConfig
+	mu    sync.Mutex
+	chats map[int64][]job // waiting updates of each chat that has a drainer
+	slots chan struct{}   // a slot per update being handled
+	room  chan struct{}   // a place per update queued, for back-pressure on the sources
+	wg    sync.WaitGroup
+	shut  bool
+	// ctx is the handling context: it outlives the sources' contexts, so a shutdown finishes
+	// the updates in hand instead of cutting them off.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+type job struct {
+	u    *models.Update
+	done chan error
+}
+
+// ErrClosed: the pipeline is shutting down and takes no more updates.
+var ErrClosed = errors.New("pipeline closed")
+
+// lockTTL bounds how long a crashed replica can hold a chat; the holder extends it while it works.
+const lockTTL = 30 * time.Second
+
+// NewPipeline returns a running pipeline.
+func NewPipeline(cfg PipelineConfig) *Pipeline {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.QueueSize <= 0 {
+		cfg.QueueSize = 1024
+	}
+	p := &Pipeline{
+		cfg: cfg, chats: map[int64][]job{},
+		slots: make(chan struct{}, cfg.Workers), room: make(chan struct{}, cfg.QueueSize),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	return p
+}
+
+// Process queues u behind its chat's earlier updates and waits until it is handled. An error
+// means it was not (Redis unreachable, or ctx ended): the source must not confirm it.
+func (p *Pipeline) Process(ctx context.Context, u *models.Update) error {
+	done, err := p.Enqueue(ctx, u)
+	if err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Enqueue queues u behind its chat's earlier updates (waiting while the process has too many
+// queued) and returns where its outcome will arrive. Updates enqueued one after another are
+// handled in that order within their chat.
+func (p *Pipeline) Enqueue(ctx context.Context, u *models.Update) (<-chan error, error) {
+	select {
+	case p.room <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	j := job{u: u, done: make(chan error, 1)}
+	chat := chatOf(u)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shut {
+		<-p.room
+		return nil, ErrClosed
+	}
+	q, draining := p.chats[chat]
+	p.chats[chat] = append(q, j)
+	if !draining {
+		p.wg.Add(1)
+		go p.drain(chat)
+	}
+	return j.done, nil
+}
+
+// drain handles a chat's queued updates in order, then ends.
+func (p *Pipeline) drain(chat int64) {
+	defer p.wg.Done()
+	for {
+		p.mu.Lock()
+		q := p.chats[chat]
+		if len(q) == 0 {
+			delete(p.chats, chat)
+			p.mu.Unlock()
+			return
+		}
+		j := q[0]
+		p.chats[chat] = q[1:]
+		p.mu.Unlock()
+
+		p.slots <- struct{}{}
+		start := time.Now()
+		result, err := p.handle(p.ctx, j.u)
+		<-p.slots
+		<-p.room
+		p.cfg.Metrics.updates.WithLabelValues(updateKind(j.u), result).Inc()
+		p.cfg.Metrics.latency.Observe(time.Since(start).Seconds())
+		j.done <- err
+	}
+}
+
+// Close stops taking updates and waits for those in hand, up to ctx's deadline (then their
+// handling is cancelled). Call it after the sources have stopped.
+func (p *Pipeline) Close(ctx context.Context) {
+	p.mu.Lock()
+	p.shut = true
+	p.mu.Unlock()
+	finished := make(chan struct{})
+	go func() { p.wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		p.cancel()
+		<-finished
+	}
+	p.cancel()
+}
+
+// handle runs one update and names its outcome for the metrics.
+func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error) {
+	in, ok := toInput(u, p.cfg.BotUsername)
+	if !ok {
+		return "ignored", nil
+	}
+	lock, err := p.cfg.Coordinator.LockChat(ctx, in.ChatID, lockTTL)
+	if err != nil {
+		return "fault", fmt.Errorf("lock chat: %w", err)
+	}
+	stop := keepAlive(lock)
+	defer func() {
+		stop()
+		_ = lock.Unlock(context.WithoutCancel(ctx))
+	}()
+
+	seen, err := p.cfg.Coordinator.Handled(ctx, u.ID)
+	if err != nil {
+		return "fault", err
+	}
+	if seen {
+		return "duplicate", nil
+	}
+	result := p.run(ctx, u, in)
+	if err := p.cfg.Coordinator.MarkHandled(ctx, u.ID); err != nil {
+		// The user has their answer; a redelivery would only repeat it.
+		p.cfg.Log.Warn("mark handled failed", "update", u.ID, "err", err)
+	}
+	return result, nil
+}
+
+// run applies flood control, calls the application with panic recovery, and sends its answer.
+func (p *Pipeline) run(ctx context.Context, u *models.Update, in flows.Input) string {
+	var queryID string
+	if u.CallbackQuery != nil {
+		queryID = u.CallbackQuery.ID
+	}
+	allowed, first, err := p.cfg.Coordinator.Flood(ctx, in.UserID)
+	if err != nil {
+		p.cfg.Log.Warn("flood check failed", "err", err) // let the update through
+		allowed = true
+	}
+	if !allowed {
+		if queryID != "" {
+			p.cfg.Sender.Answer(ctx, queryID, flows.T("sistem.terlalu_cepat_singkat"))
+		}
+		if first {
+			_ = p.cfg.Sender.Deliver(ctx, in.ChatID, 0, flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.terlalu_cepat")}}})
+		}
+		return "flood"
+	}
+	out, result := p.call(ctx, in)
+	if queryID != "" {
+		p.cfg.Sender.Answer(ctx, queryID, out.Toast)
+	}
+	if err := p.cfg.Sender.Deliver(ctx, in.ChatID, in.MessageID, out); err != nil && !errors.Is(err, ErrUnreachable) {
+		p.cfg.Log.Error("deliver failed", "update", u.ID, "err", err)
+	}
+	return result
+}
+
+// call runs the handler; a fault or a panic becomes a polite answer, and the log gets the
+// update id and the error, never the user's text or a stack trace.
+func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, result string) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.cfg.Log.Error("handler panic", "update", in.UpdateID, "panic", fmt.Sprintf("%T", r))
+			out, result = flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.galat")}}}, "panic"
+		}
+	}()
+	out, err := p.cfg.Handler.Handle(ctx, in)
+	if err != nil {
+		p.cfg.Log.Error("handler fault", "update", in.UpdateID, "err", err)
+		return flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.gangguan")}}}, "fault"
+	}
+	return out, "ok"
+}
+
+// keepAlive extends the chat lock while a long update (a slow send) is in hand.
+func keepAlive(l Lock) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		t := time.NewTicker(lockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if l.Extend(ctx) != nil {
+					return
+				}
+			}
+		}
+	}()
+	return cancel
+}

@@ -1,0 +1,184 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// AllowedUpdates are the update types the bot asks Telegram for.
+var AllowedUpdates = []string{"message", "callback_query"}
+
+// Poller takes updates by long polling. Unlike the library's loop, it confirms an update's
+// offset to Telegram only after the pipeline has handled it, so a crash or a deploy loses
+// nothing; and only the replica holding the poller lease polls, so replicas never fight with
+// 409 Conflict.
+type Poller struct {
+	BaseURL     string
+	Token       string
+	Pipeline    *Pipeline
+	Coordinator Coordinator
+	Log         *slog.Logger
+	// Timeout is the long-poll wait (default 25 s); LeaseTTL how long a dead leader blocks the
+	// others (default 15 s).
+	Timeout  time.Duration
+	LeaseTTL time.Duration
+	client   *http.Client
+}
+
+// Run polls until ctx ends. The batch in hand is finished first.
+func (p *Poller) Run(ctx context.Context) error {
+	if p.Timeout <= 0 {
+		p.Timeout = 25 * time.Second
+	}
+	if p.LeaseTTL <= 0 {
+		p.LeaseTTL = 15 * time.Second
+	}
+	p.client = &http.Client{Timeout: p.Timeout + 15*time.Second}
+	for ctx.Err() == nil {
+		lease, ok, err := p.Coordinator.TryLease(ctx, "poller", p.LeaseTTL)
+		if err != nil {
+			p.Log.Warn("poller lease", "err", err)
+		}
+		if !ok {
+			sleep(ctx, p.LeaseTTL/3)
+			continue
+		}
+		p.Log.Info("this replica is polling")
+		p.lead(ctx, lease)
+		_ = lease.Unlock(context.WithoutCancel(ctx))
+	}
+	return nil
+}
+
+// lead polls while this replica holds the lease.
+func (p *Poller) lead(ctx context.Context, lease Lock) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		t := time.NewTicker(p.LeaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := lease.Extend(ctx); err != nil && ctx.Err() == nil {
+					p.Log.Warn("poller lease lost", "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	var offset int64
+	backoff := time.Second
+	for ctx.Err() == nil {
+		updates, err := p.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			var ra *retryAfterError
+			wait := backoff
+			if errors.As(err, &ra) {
+				wait = ra.wait
+			} else {
+				backoff = min(2*backoff, 30*time.Second)
+			}
+			p.Log.Warn("getUpdates failed", "err", err, "retry_in", wait.String())
+			sleep(ctx, wait)
+			continue
+		}
+		backoff = time.Second
+		if len(updates) == 0 {
+			continue
+		}
+		next, failed := p.handleBatch(updates)
+		offset = next
+		if failed {
+			sleep(ctx, time.Second) // Redis or the pipeline is unwell: retry the rest shortly
+		}
+	}
+}
+
+// handleBatch runs a batch through the pipeline (chats in parallel, each chat in order) and
+// returns the offset to confirm: past the last update if all were handled, else the first
+// one that was not, so it is fetched again.
+func (p *Poller) handleBatch(updates []*models.Update) (next int64, failed bool) {
+	results := make([]<-chan error, len(updates))
+	for i, u := range updates {
+		// Enqueued in Telegram's order, so each chat's updates keep it.
+		done, err := p.Pipeline.Enqueue(context.Background(), u)
+		if err != nil {
+			return u.ID, true
+		}
+		results[i] = done
+	}
+	next = updates[len(updates)-1].ID + 1
+	for i, ch := range results {
+		if err := <-ch; err != nil && !failed {
+			failed, next = true, updates[i].ID
+			p.Log.Warn("update not handled, will be fetched again", "update", updates[i].ID, "err", err)
+		}
+	}
+	return next, failed
+}
+
+type retryAfterError struct{ wait time.Duration }
+
+func (e *retryAfterError) Error() string { return "too many requests, retry after " + e.wait.String() }
+
+func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	body, _ := json.Marshal(map[string]any{
+		"offset": offset, "timeout": int(p.Timeout.Seconds()), "allowed_updates": AllowedUpdates,
+	})
+	url := strings.TrimRight(p.BaseURL, "/") + "/bot" + p.Token + "/getUpdates"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("getUpdates request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := p.client.Do(req)
+	if err != nil {
+		// The URL holds the token: keep it out of the log.
+		return nil, fmt.Errorf("getUpdates: %s", strings.ReplaceAll(err.Error(), p.Token, "***"))
+	}
+	defer resp.Body.Close()
+	var r struct {
+		OK          bool             `json:"ok"`
+		Result      []*models.Update `json:"result"`
+		ErrorCode   int              `json:"error_code"`
+		Description string           `json:"description"`
+		Parameters  struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		return nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
+	}
+	if !r.OK {
+		if r.ErrorCode == http.StatusTooManyRequests {
+			return nil, &retryAfterError{wait: time.Duration(max(r.Parameters.RetryAfter, 1)) * time.Second}
+		}
+		return nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
+	}
+	return r.Result, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

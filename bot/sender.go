@@ -1,0 +1,261 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// ErrUnreachable: the chat refused the message (bot blocked, account deactivated).
+var ErrUnreachable = errors.New("chat unreachable")
+
+// ServerError is a 5xx answer from the Bot API, turned into an error before the library reads
+// the body, so that it can be retried (the library would report it as an untyped error).
+type ServerError struct{ Code int }
+
+func (e *ServerError) Error() string { return "telegram server error " + strconv.Itoa(e.Code) }
+
+// statusClient is the HTTP client given to the library.
+type statusClient struct{ c *http.Client }
+
+func (s statusClient) Do(req *http.Request) (*http.Response, error) {
+	resp, err := s.c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode >= 500 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		return nil, &ServerError{Code: resp.StatusCode}
+	}
+	return resp, nil
+}
+
+// NewAPI returns the Bot API client for token at baseURL (https://api.telegram.org or a fake).
+func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
+	client := statusClient{c: &http.Client{Timeout: 30 * time.Second}}
+	b, err := tgbot.New(token, tgbot.WithServerURL(strings.TrimRight(baseURL, "/")), tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(30*time.Second, client))
+	if err != nil {
+		return nil, fmt.Errorf("telegram client: %w", err)
+	}
+	return b, nil
+}
+
+// UnreachableMarker records chats that refuse messages.
+type UnreachableMarker interface {
+	MarkUnreachable(ctx context.Context, chatID int64) error
+}
+
+// Sender is the one place every outgoing call goes through: it retries 429 after retry_after
+// and 5xx or network errors with backoff, marks 403 chats unreachable, and takes "message is
+// not modified" (a double tap) as success.
+type Sender struct {
+	API         *tgbot.Bot
+	R           *Renderer
+	Unreachable UnreachableMarker
+	M           *Metrics
+	Log         *slog.Logger
+	// MaxAttempts bounds the tries of one call; Backoff is the first wait after a 5xx.
+	MaxAttempts int
+	Backoff     time.Duration
+}
+
+type errClass int
+
+const (
+	classPermanent errClass = iota
+	classNotModified
+	classRetryAfter
+	classTransient
+	classForbidden
+	classEditGone
+)
+
+func classify(err error) (c errClass, wait time.Duration, code int) {
+	var tooMany *tgbot.TooManyRequestsError
+	var srv *ServerError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &tooMany):
+		return classRetryAfter, time.Duration(max(tooMany.RetryAfter, 1)) * time.Second, 429
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return classForbidden, 0, 403
+	case errors.Is(err, tgbot.ErrorBadRequest):
+		// The Bot API names these cases only in its description text.
+		msg := err.Error()
+		switch {
+		case strings.Contains(msg, "message is not modified"):
+			return classNotModified, 0, 400
+		case strings.Contains(msg, "message to edit not found"), strings.Contains(msg, "message can't be edited"):
+			return classEditGone, 0, 400
+		}
+		return classPermanent, 0, 400
+	case errors.As(err, &srv):
+		return classTransient, 0, srv.Code
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return classPermanent, 0, 0
+	case errors.As(err, &netErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return classTransient, 0, 0
+	}
+	return classPermanent, 0, 0
+}
+
+// Call runs one Bot API call with the retry policy. chatID (0 if none) is marked unreachable
+// on 403.
+func (s *Sender) Call(ctx context.Context, method string, chatID int64, fn func(context.Context) error) error {
+	attempts := s.MaxAttempts
+	if attempts <= 0 {
+		attempts = 5
+	}
+	backoff := s.Backoff
+	if backoff <= 0 {
+		backoff = 250 * time.Millisecond
+	}
+	for attempt := 1; ; attempt++ {
+		s.M.apiRequests.WithLabelValues(method).Inc()
+		err := fn(ctx)
+		if err == nil {
+			return nil
+		}
+		class, wait, code := classify(err)
+		s.M.apiErrors.WithLabelValues(method, strconv.Itoa(code)).Inc()
+		switch class {
+		case classNotModified:
+			return nil
+		case classForbidden:
+			if chatID != 0 && s.Unreachable != nil {
+				if err := s.Unreachable.MarkUnreachable(ctx, chatID); err != nil {
+					s.Log.Warn("mark unreachable failed", "err", err)
+				}
+			}
+			return ErrUnreachable
+		case classRetryAfter:
+		case classTransient:
+			wait = backoff << (attempt - 1)
+		default:
+			return fmt.Errorf("%s: %w", method, err)
+		}
+		if attempt >= attempts {
+			return fmt.Errorf("%s: gave up after %d attempts: %w", method, attempt, err)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: %w", method, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// Deliver sends an Output to chatID. msgID is the message whose button was pressed (0 for a
+// typed input): replies marked Edit change it in place.
+func (s *Sender) Deliver(ctx context.Context, chatID int64, msgID int, out flows.Output) error {
+	for _, rep := range out.Replies {
+		to := chatID
+		if rep.ChatID != 0 {
+			to = rep.ChatID
+		}
+		err := s.reply(ctx, to, msgID, rep)
+		if errors.Is(err, ErrUnreachable) {
+			return err
+		}
+		if err != nil {
+			s.Log.Error("reply failed", "chat", to, "key", rep.Text.Key, "err", err)
+		}
+	}
+	return nil
+}
+
+func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.Reply) error {
+	if rep.File != nil {
+		return s.sendFile(ctx, chatID, rep.File)
+	}
+	text, err := s.R.message(rep)
+	if err != nil {
+		return err
+	}
+	markup, err := s.R.markup(rep)
+	if err != nil {
+		return err
+	}
+	// An edit can carry only an inline keyboard; a reply keyboard needs a new message.
+	if rep.Edit && msgID != 0 && len(rep.Keyboard) == 0 && !rep.RemoveKeyboard {
+		p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
+		if markup != nil {
+			p.ReplyMarkup = markup
+		}
+		err := s.Call(ctx, "editMessageText", chatID, func(ctx context.Context) error {
+			_, err := s.API.EditMessageText(ctx, p)
+			return err
+		})
+		if err == nil || !isEditGone(err) {
+			return err
+		}
+		// The message is too old or gone: send the content as a new message instead.
+	}
+	p := &tgbot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}
+	if markup != nil {
+		p.ReplyMarkup = markup
+	}
+	return s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
+		_, err := s.API.SendMessage(ctx, p)
+		return err
+	})
+}
+
+func isEditGone(err error) bool {
+	c, _, _ := classify(err)
+	return c == classEditGone
+}
+
+func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File) error {
+	caption, err := s.R.HTML(f.Caption)
+	if err != nil {
+		return err
+	}
+	return s.Call(ctx, "sendDocument", chatID, func(ctx context.Context) error {
+		// A fresh reader per attempt: a retried upload starts from the first byte.
+		_, err := s.API.SendDocument(ctx, &tgbot.SendDocumentParams{
+			ChatID:    chatID,
+			Document:  &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)},
+			Caption:   caption,
+			ParseMode: models.ParseModeHTML,
+		})
+		return err
+	})
+}
+
+// Answer answers a pressed button, with toast as its notice when set. A query that is too old
+// to answer is not worth retrying.
+func (s *Sender) Answer(ctx context.Context, queryID string, toast flows.Text) {
+	p := &tgbot.AnswerCallbackQueryParams{CallbackQueryID: queryID}
+	if !toast.IsZero() {
+		text, err := s.R.Plain(toast)
+		if err != nil {
+			s.Log.Error("render toast", "key", toast.Key, "err", err)
+		}
+		p.Text = text
+	}
+	err := s.Call(ctx, "answerCallbackQuery", 0, func(ctx context.Context) error {
+		_, err := s.API.AnswerCallbackQuery(ctx, p)
+		return err
+	})
+	if err != nil {
+		s.Log.Warn("answer callback failed", "err", err)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is everything the operator sets, from the environment. README.md lists each variable
+// with its default; keep the two in step.
+type Config struct {
+	Token         string        `env:"TELEGRAM_BOT_TOKEN"`
+	APIURL        string        `env:"TELEGRAM_API_URL" envDefault:"https://api.telegram.org"`
+	DatabaseURL   string        `env:"DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/asnbot?sslmode=disable"`
+	RedisURL      string        `env:"REDIS_URL" envDefault:"redis://127.0.0.1:6379/0"`
+	RedisPrefix   string        `env:"REDIS_PREFIX" envDefault:"asnbot:"`
+	AdminIDs      []int64       `env:"ADMIN_IDS" envSeparator:","`
+	TZ            string        `env:"TZ" envDefault:"Asia/Jakarta"`
+	WebhookURL    string        `env:"WEBHOOK_URL"`
+	WebhookSecret string        `env:"WEBHOOK_SECRET"`
+	HTTPAddr      string        `env:"HTTP_ADDR" envDefault:":8080"`
+	StateTTL      time.Duration `env:"STATE_TTL" envDefault:"24h"`
+	FloodLimit    int           `env:"FLOOD_LIMIT" envDefault:"20"`
+	FloodWindow   time.Duration `env:"FLOOD_WINDOW" envDefault:"10s"`
+	Workers       int           `env:"WORKERS" envDefault:"16"`
+	DBMaxConns    int           `env:"DB_MAX_CONNS" envDefault:"20"`
+	LogLevel      string        `env:"LOG_LEVEL" envDefault:"info"`
+	ShutdownWait  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+
+	location *time.Location
+}
+
+// loadConfig reads the environment.
+func loadConfig(environ map[string]string) (Config, error) {
+	var c Config
+	opts := env.Options{}
+	if environ != nil {
+		opts.Environment = environ
+	}
+	if err := env.ParseWithOptions(&c, opts); err != nil {
+		return c, fmt.Errorf("configuration: %w", err)
+	}
+	return c, c.validate()
+}
+
+// secretToken is what Telegram accepts as a webhook secret.
+var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// validate checks what can be checked without the network, naming the variable at fault.
+func (c *Config) validate() error {
+	loc, err := time.LoadLocation(c.TZ)
+	if err != nil {
+		return fmt.Errorf("TZ=%q is not a time zone (use Asia/Jakarta, Asia/Makassar or Asia/Jayapura): %w", c.TZ, err)
+	}
+	c.location = loc
+	if _, err := url.Parse(c.APIURL); err != nil || c.APIURL == "" {
+		return fmt.Errorf("TELEGRAM_API_URL is not a URL")
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return errors.New("WEBHOOK_URL must be a full URL such as https://bot.example.go.id/telegram")
+		}
+		if !secretToken.MatchString(c.WebhookSecret) {
+			return errors.New("WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+		}
+	}
+	if c.FloodLimit <= 0 || c.FloodWindow <= 0 {
+		return errors.New("FLOOD_LIMIT and FLOOD_WINDOW must be positive")
+	}
+	return nil
+}
+
+// requireToken is checked by the commands that talk to Telegram.
+func (c *Config) requireToken() error {
+	if c.Token == "" {
+		return errors.New("TELEGRAM_BOT_TOKEN is not set: give the token @BotFather issued for this bot")
+	}
+	return nil
+}
+
+// webhookPath is where the webhook is served: the path of WEBHOOK_URL.
+func (c *Config) webhookPath() string {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bpsdm/asnbot/bot"
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/locales"
+	"github.com/bpsdm/asnbot/storage"
+)
+
+// deps are what tests replace: the clock, and a hook told the HTTP address once it listens.
+type deps struct {
+	now       func() time.Time
+	listening func(addr string)
+	pollWait  time.Duration
+}
+
+// serve runs the bot until ctx ends, then finishes the updates in hand and returns.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
+	if d.now == nil {
+		d.now = time.Now
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: cfg.DBMaxConns})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	rdb, err := storage.OpenRedis(ctx, cfg.RedisURL, storage.RedisOptions{
+		Prefix: cfg.RedisPrefix, StateTTL: cfg.StateTTL, FloodLimit: cfg.FloodLimit, FloodWindow: cfg.FloodWindow,
+	})
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	api, err := bot.NewAPI(cfg.APIURL, cfg.Token)
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(reg)
+	sender := &bot.Sender{API: api, R: bot.NewRenderer(cat), Unreachable: db, M: metrics, Log: log}
+	username, err := botUsername(ctx, sender)
+	if err != nil {
+		return err
+	}
+	engine := flows.New(flows.Config{Store: db, States: rdb, Now: d.now, Admins: cfg.AdminIDs})
+	co := rdb
+	pipe := bot.NewPipeline(bot.PipelineConfig{
+		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,
+		BotUsername: username, Workers: cfg.Workers,
+	})
+	if err := bot.SetCommands(ctx, sender, cfg.AdminIDs); err != nil {
+		log.Warn("command menu not set", "err", err)
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", healthz(db, rdb))
+	if cfg.WebhookURL != "" {
+		mux.Handle(cfg.webhookPath(), &bot.Webhook{Secret: cfg.WebhookSecret, Pipeline: pipe, Log: log})
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	if d.listening != nil {
+		d.listening(ln.Addr().String())
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+
+	if cfg.WebhookURL != "" {
+		err = sender.Call(ctx, "setWebhook", 0, func(ctx context.Context) error {
+			_, err := api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+				URL: cfg.WebhookURL, SecretToken: cfg.WebhookSecret, AllowedUpdates: bot.AllowedUpdates, MaxConnections: 40,
+			})
+			return err
+		})
+		if err != nil {
+			log.Error("setWebhook failed", "err", err)
+		}
+		log.Info("serving webhook", "addr", ln.Addr().String(), "path", cfg.webhookPath())
+		<-ctx.Done()
+	} else {
+		// A webhook left from an earlier deployment would make every getUpdates fail with 409.
+		err = sender.Call(ctx, "deleteWebhook", 0, func(ctx context.Context) error {
+			_, err := api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+			return err
+		})
+		if err != nil {
+			log.Warn("deleteWebhook failed", "err", err)
+		}
+		log.Info("long polling", "addr", ln.Addr().String())
+		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log, Timeout: d.pollWait}
+		_ = p.Run(ctx)
+	}
+
+	log.Info("shutting down: finishing the updates in hand")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx) // waits for webhook requests in flight
+	wg.Wait()
+	pipe.Close(shutdownCtx)
+	return nil
+}
+
+// botUsername asks Telegram who we are (to recognise /cmd@ourbot in groups), retrying while
+// Telegram is unreachable rather than refusing to start.
+func botUsername(ctx context.Context, s *bot.Sender) (string, error) {
+	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+		me, err := s.API.GetMe(ctx)
+		if err == nil {
+			return me.Username, nil
+		}
+		if errors.Is(err, tgbot.ErrorUnauthorized) || errors.Is(err, tgbot.ErrorNotFound) {
+			return "", errors.New("telegram refused TELEGRAM_BOT_TOKEN: check the token from @BotFather")
+		}
+		s.Log.Warn("getMe failed, retrying", "err", err, "retry_in", wait.String())
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+type pinger interface{ Ping(context.Context) error }
+
+// healthz is ready only when Postgres and Redis both answer.
+func healthz(db, rdb pinger) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status := map[string]string{"postgres": "ok", "redis": "ok"}
+		code := http.StatusOK
+		if err := db.Ping(ctx); err != nil {
+			status["postgres"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		if err := rdb.Ping(ctx); err != nil {
+			status["redis"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	}
+}

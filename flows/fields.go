@@ -1,0 +1,261 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/bpsdm/asnbot/flows/asn"
+)
+
+// field is one item of the profile, asked one question at a time.
+type field string
+
+const (
+	fName     field = "name"
+	fNIP      field = "nip"
+	fAgency   field = "agency"
+	fUnit     field = "unit"
+	fPosition field = "position"
+	fRank     field = "rank"
+	fPhone    field = "phone"
+)
+
+// profileFields is the order onboarding asks in, and the order of the correction menu.
+var profileFields = []field{fName, fNIP, fAgency, fUnit, fPosition, fRank, fPhone}
+
+func isField(s string) bool {
+	for _, f := range profileFields {
+		if string(f) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// label is the field's name as shown on buttons and in summaries.
+func (f field) label() Text { return T("profil.kolom." + string(f)) }
+
+// ask is the question for f. kind picks the rank list.
+func (c *conv) ask(f field, kind asn.Kind) Reply {
+	r := Reply{Text: T("profil.tanya." + string(f))}
+	switch f {
+	case fRank:
+		r.Buttons = rankButtons(kind)
+	case fPhone:
+		r.Keyboard = [][]KeyboardButton{{{Label: T("profil.tombol_bagikan_nomor"), RequestContact: true}}}
+	}
+	return r
+}
+
+func rankButtons(kind asn.Kind) [][]Button {
+	perRow := 2
+	if kind == asn.PPPK {
+		perRow = 3
+	}
+	var rows [][]Button
+	for i, r := range asn.Ranks(kind) {
+		if i%perRow == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(r.Label()), Data: "rank:" + r.Code})
+	}
+	return rows
+}
+
+// usesButtons tells whether f is answered with a button, so a typed answer re-shows them.
+func (f field) usesButtons() bool { return f == fRank }
+
+// accept validates the input as an answer to f and writes it into d. A nil Text and nil error
+// mean accepted; a Text is a friendly problem to show, with nothing changed.
+func (c *conv) accept(f field, d *Draft) (*Text, error) {
+	in := c.in
+	if f == fRank {
+		code, ok := strings.CutPrefix(in.Data, "rank:")
+		r, found := asn.RankByCode(code)
+		if in.Kind != KindCallback || !ok {
+			return ptr(T("profil.salah.pilih_tombol")), nil
+		}
+		if !found || r.Kind != d.Kind {
+			return ptr(T("tombol.kedaluwarsa")), nil
+		}
+		d.Rank = r.Code
+		return nil, nil
+	}
+	if f == fPhone {
+		return c.acceptPhone(d)
+	}
+	if in.Kind != KindText {
+		return ptr(T("profil.salah.harus_teks")), nil
+	}
+	text := collapseSpaces(in.Text)
+	switch f {
+	case fName:
+		if p := checkName(text); p != nil {
+			return p, nil
+		}
+		d.Name = text
+	case fNIP:
+		nip, prob := asn.ParseNIP(text, c.e.now())
+		if prob != nil {
+			return ptr(T(prob.Key, argsOf(prob.Args)...)), nil
+		}
+		owner, err := c.e.store.NIPOwner(c.ctx, nip.Digits)
+		switch {
+		case err == nil && owner != in.UserID:
+			return ptr(T("profil.salah.nip_terdaftar")), nil
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return nil, fmt.Errorf("nip owner: %w", err)
+		}
+		if d.Kind != nip.Kind {
+			d.Rank = "" // a PNS rank means nothing for a PPPK and back
+		}
+		d.NIP, d.Kind = nip.Digits, nip.Kind
+	case fAgency, fUnit, fPosition:
+		if p := checkFreeText(text); p != nil {
+			return p, nil
+		}
+		switch f {
+		case fAgency:
+			d.Agency = text
+		case fUnit:
+			d.Unit = text
+		default:
+			d.Position = text
+		}
+	}
+	return nil, nil
+}
+
+func (c *conv) acceptPhone(d *Draft) (*Text, error) {
+	in := c.in
+	var raw string
+	switch {
+	case in.Kind == KindContact && in.Contact != nil:
+		if in.Contact.UserID != in.UserID {
+			return ptr(T("profil.salah.kontak_orang_lain")), nil
+		}
+		raw = in.Contact.Phone
+	case in.Kind == KindText:
+		raw = in.Text
+	default:
+		return ptr(T("profil.salah.nomor_cara")), nil
+	}
+	phone, prob := asn.NormalizePhone(raw)
+	if prob != nil {
+		return ptr(T(prob.Key, argsOf(prob.Args)...)), nil
+	}
+	d.Phone = phone
+	return nil, nil
+}
+
+const (
+	minText = 2
+	maxText = 150
+)
+
+// checkName accepts names with academic titles ("Dr. Ir. Siti Aminah, M.Si.") but no digits
+// or symbols, which are almost always a slip of the finger.
+func checkName(s string) *Text {
+	n := len([]rune(s))
+	if n < 3 || n > 100 {
+		return ptr(T("profil.salah.nama_panjang"))
+	}
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case r == ' ' || r == '.' || r == ',' || r == '\'' || r == '-' || r == '`' || r == '’':
+		default:
+			return ptr(T("profil.salah.nama_karakter"))
+		}
+	}
+	if letters < 2 {
+		return ptr(T("profil.salah.nama_karakter"))
+	}
+	return nil
+}
+
+func checkFreeText(s string) *Text {
+	n := len([]rune(s))
+	if n < minText || n > maxText {
+		return ptr(T("profil.salah.teks_panjang", "Min", minText, "Max", maxText))
+	}
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return nil
+		}
+	}
+	return ptr(T("profil.salah.teks_huruf"))
+}
+
+// collapseSpaces trims and folds runs of white space (including new lines) into one space.
+func collapseSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func argsOf(m map[string]any) []any {
+	kv := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		kv = append(kv, k, v)
+	}
+	return kv
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// fieldValue is f's value in d as shown in a summary.
+func fieldValue(f field, d Draft) string {
+	switch f {
+	case fName:
+		return d.Name
+	case fNIP:
+		return formatNIP(d.NIP)
+	case fAgency:
+		return d.Agency
+	case fUnit:
+		return d.Unit
+	case fPosition:
+		return d.Position
+	case fRank:
+		if r, ok := asn.RankByCode(d.Rank); ok {
+			return r.Label()
+		}
+		return d.Rank
+	case fPhone:
+		return d.Phone
+	}
+	return ""
+}
+
+// formatNIP writes 18 digits the way they are printed on a civil servant's card.
+func formatNIP(d string) string {
+	if len(d) != 18 {
+		return d
+	}
+	return d[:8] + " " + d[8:14] + " " + d[14:15] + " " + d[15:]
+}
+
+// summary is the profile as a list of "label: value" lines.
+func summary(d Draft) Text {
+	args := make([]any, 0, 2*len(profileFields))
+	for _, f := range profileFields {
+		args = append(args, string(f), fieldValue(f, d))
+	}
+	return T("profil.ringkasan", args...)
+}
+
+// draftOf copies a saved profile into a draft, to edit it.
+func draftOf(p Participant) Draft {
+	return Draft{Name: p.Name, NIP: p.NIP, Kind: p.Kind, Agency: p.Agency, Unit: p.Unit,
+		Position: p.Position, Rank: p.Rank, Phone: p.Phone, ConsentAt: p.ConsentAt}
+}
+
+// fill writes a draft into a participant.
+func (d Draft) fill(p *Participant) {
+	p.Name, p.NIP, p.Kind, p.Agency, p.Unit = d.Name, d.NIP, d.Kind, d.Agency, d.Unit
+	p.Position, p.Rank, p.Phone = d.Position, d.Rank, d.Phone
+	if p.ConsentAt.IsZero() {
+		p.ConsentAt = d.ConsentAt
+	}
+}

@@ -1,0 +1,73 @@
+package flows
+
+import (
+	"errors"
+	"strings"
+)
+
+// menu is the main menu: every flow ends here, and "Kembali" leads here.
+func (c *conv) menu() Reply {
+	name := ""
+	if c.p != nil {
+		name = c.p.Name
+	}
+	return Reply{
+		Text: T("menu.judul", "Name", name),
+		Buttons: [][]Button{
+			{Btn("menu.katalog", "m:katalog"), Btn("menu.saya", "m:saya")},
+			{Btn("menu.survei", "m:survei"), Btn("menu.profil", "m:profil")},
+			{Btn("menu.bantuan", "m:bantuan")},
+		},
+	}
+}
+
+// help explains the bot; from a button it edits the menu in place.
+func (c *conv) help(edit bool) {
+	r := Reply{Edit: edit, Text: T("bantuan.isi")}
+	if c.registered() {
+		r.Buttons = [][]Button{{Btn("menu.kembali", "m:home")}}
+	}
+	c.say(r)
+}
+
+// idleCallback handles a button pressed while no conversation is going on: the menu, the
+// profile card, or an old button from a conversation that has ended.
+func (c *conv) idleCallback() error {
+	data := c.in.Data
+	if !c.registered() {
+		c.toast(T("umum.belum_terdaftar_singkat"))
+		return nil
+	}
+	switch {
+	case data == "m:home":
+		r := c.menu()
+		r.Edit = true
+		c.say(r)
+	case data == "m:profil" || data == "p:show":
+		c.say(c.profileCard(true))
+	case data == "m:bantuan":
+		c.help(true)
+	case data == "m:katalog", data == "m:saya", data == "m:survei":
+		c.say(Reply{Edit: true, Text: T(placeholderKey[data]), Buttons: [][]Button{{Btn("menu.kembali", "m:home")}}})
+	case data == "p:edit":
+		r := c.fixChooser("p:f:", "p:show")
+		r.Edit = true
+		c.say(r)
+	case strings.HasPrefix(data, "p:f:"):
+		c.startProfileEdit(strings.TrimPrefix(data, "p:f:"))
+	case data == "p:del":
+		c.askDelete()
+	default:
+		c.expired()
+	}
+	return nil
+}
+
+// placeholderKey answers the menu entries whose flows have nothing to show yet.
+var placeholderKey = map[string]string{
+	"m:katalog": "katalog.kosong",
+	"m:saya":    "saya.kosong",
+	"m:survei":  "survei.kosong",
+}
+
+func isNIPTaken(err error) bool { return errors.Is(err, ErrNIPTaken) }

@@ -1,0 +1,266 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+const (
+	flowOnboarding = "onboarding"
+	flowProfile    = "profile"
+	flowDelete     = "delete"
+
+	stepConsent = "consent"
+	stepConfirm = "confirm"
+	stepFix     = "fix"
+
+	backSummary = "summary"
+)
+
+// start answers /start: a registered user gets the main menu, a new one the welcome and the
+// consent notice. It always works, whatever the chat was doing.
+func (c *conv) start() error {
+	if c.registered() {
+		c.clear()
+		c.say(Reply{Text: T("start.kembali", "Name", c.p.Name), RemoveKeyboard: true})
+		c.say(c.menu())
+		return nil
+	}
+	c.set(State{Flow: flowOnboarding, Step: stepConsent})
+	c.say(Reply{Text: T("start.selamat_datang"), RemoveKeyboard: true})
+	c.say(consentQuestion())
+	return nil
+}
+
+func consentQuestion() Reply {
+	return Reply{
+		Text:    T("persetujuan.isi"),
+		Buttons: [][]Button{{Btn("persetujuan.setuju", "ob:agree"), Btn("persetujuan.tolak", "ob:decline")}},
+	}
+}
+
+// onboardingStep handles the current step of registration.
+func (c *conv) onboardingStep() error {
+	if c.in.Kind == KindCommand {
+		c.say(Reply{Text: T("daftar.selesaikan_dulu")})
+		c.reask()
+		return nil
+	}
+	switch c.st.Step {
+	case stepConsent:
+		return c.consentStep()
+	case stepConfirm:
+		return c.confirmStep()
+	case stepFix:
+		return c.fixStep()
+	}
+	if !isField(c.st.Step) {
+		c.clear() // an unknown step from a newer or broken state: start over cleanly
+		return c.start()
+	}
+	return c.fieldStep(field(c.st.Step))
+}
+
+// reask repeats the current question, for a user who answered something else.
+func (c *conv) reask() {
+	switch c.st.Step {
+	case stepConsent:
+		c.say(consentQuestion())
+	case stepConfirm:
+		c.say(c.summaryQuestion())
+	case stepFix:
+		c.say(c.fixChooser("ob:fix:", "ob:back"))
+	default:
+		if isField(c.st.Step) {
+			c.say(c.ask(field(c.st.Step), c.st.Draft.Kind))
+		}
+	}
+}
+
+func (c *conv) consentStep() error {
+	switch {
+	case c.in.Data == "ob:agree":
+		s := c.st
+		s.Draft.ConsentAt = c.e.now().UTC()
+		s.Step = string(fName)
+		c.set(s)
+		c.say(Reply{Edit: true, Text: T("persetujuan.diterima")})
+		c.say(c.ask(fName, ""))
+	case c.in.Data == "ob:decline":
+		c.clear()
+		c.say(Reply{Edit: true, Text: T("persetujuan.ditolak")})
+	case c.callback():
+		c.expired()
+	default:
+		c.say(Reply{Text: T("profil.salah.pilih_tombol")})
+		c.say(consentQuestion())
+	}
+	return nil
+}
+
+// fieldStep takes the answer to a profile question and moves to the next one.
+func (c *conv) fieldStep(f field) error {
+	if c.callback() && !strings.HasPrefix(c.in.Data, "rank:") {
+		c.expired()
+		return nil
+	}
+	s := c.st
+	prob, err := c.accept(f, &s.Draft)
+	if err != nil {
+		return err
+	}
+	if prob != nil {
+		if c.callback() {
+			c.toast(*prob)
+			return nil
+		}
+		c.say(Reply{Text: *prob})
+		if f.usesButtons() {
+			c.say(c.ask(f, s.Draft.Kind))
+		}
+		return nil
+	}
+	c.acknowledge(f, s.Draft)
+	next := nextStep(f, s)
+	s.Step = next
+	c.set(s)
+	if next == stepConfirm {
+		c.say(c.summaryQuestion())
+		return nil
+	}
+	c.say(c.ask(field(next), s.Draft.Kind))
+	return nil
+}
+
+// acknowledge closes a question answered with a button (its keyboard goes away, the choice
+// stays visible) or with the contact keyboard (which must be removed explicitly).
+func (c *conv) acknowledge(f field, d Draft) {
+	switch f {
+	case fRank:
+		c.say(Reply{Edit: true, Text: T("profil.dipilih", "Field", f.label(), "Value", fieldValue(f, d))})
+	case fPhone:
+		c.say(Reply{Text: T("profil.dipilih", "Field", f.label(), "Value", d.Phone), RemoveKeyboard: true})
+	}
+}
+
+// nextStep is the step after f: the next question, or back to the summary when correcting.
+// A corrected NIP that turns a PNS into a PPPK (or back) also needs a new rank.
+func nextStep(f field, s State) string {
+	if s.Back == backSummary {
+		if s.Draft.Rank == "" {
+			return string(fRank)
+		}
+		return stepConfirm
+	}
+	if i := indexOf(f); i+1 < len(profileFields) {
+		return string(profileFields[i+1])
+	}
+	return stepConfirm
+}
+
+func indexOf(f field) int {
+	for i, g := range profileFields {
+		if g == f {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *conv) summaryQuestion() Reply {
+	return Reply{
+		Text: T("daftar.konfirmasi", "Summary", summary(c.st.Draft)),
+		Buttons: [][]Button{
+			{Btn("daftar.simpan", "ob:save")},
+			{Btn("daftar.perbaiki", "ob:fix")},
+		},
+	}
+}
+
+// fixChooser lists the fields to correct; prefix builds each button's data.
+func (c *conv) fixChooser(prefix, back string) Reply {
+	var rows [][]Button
+	for i, f := range profileFields {
+		if i%2 == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: f.label(), Data: prefix + string(f)})
+	}
+	rows = append(rows, []Button{Btn("umum.kembali", back)})
+	return Reply{Text: T("profil.pilih_kolom"), Buttons: rows}
+}
+
+func (c *conv) confirmStep() error {
+	switch c.in.Data {
+	case "ob:save":
+		return c.saveDraft()
+	case "ob:fix":
+		s := c.st
+		s.Step = stepFix
+		c.set(s)
+		r := c.fixChooser("ob:fix:", "ob:back")
+		r.Edit = true
+		c.say(r)
+		return nil
+	}
+	if c.callback() {
+		c.expired()
+		return nil
+	}
+	c.say(Reply{Text: T("profil.salah.pilih_tombol")})
+	c.say(c.summaryQuestion())
+	return nil
+}
+
+func (c *conv) fixStep() error {
+	if c.in.Data == "ob:back" {
+		s := c.st
+		s.Step = stepConfirm
+		c.set(s)
+		r := c.summaryQuestion()
+		r.Edit = true
+		c.say(r)
+		return nil
+	}
+	name, ok := strings.CutPrefix(c.in.Data, "ob:fix:")
+	if !ok || !isField(name) {
+		if c.callback() {
+			c.expired()
+			return nil
+		}
+		c.say(Reply{Text: T("profil.salah.pilih_tombol")})
+		c.say(c.fixChooser("ob:fix:", "ob:back"))
+		return nil
+	}
+	s := c.st
+	s.Step, s.Back = name, backSummary
+	c.set(s)
+	c.say(Reply{Edit: true, Text: T("profil.memperbaiki", "Field", field(name).label())})
+	c.say(c.ask(field(name), s.Draft.Kind))
+	return nil
+}
+
+// saveDraft stores the finished profile; a NIP claimed by someone else in the meantime sends
+// the user back to the NIP question.
+func (c *conv) saveDraft() error {
+	p := Participant{TelegramID: c.in.UserID, ChatID: c.in.ChatID}
+	c.st.Draft.fill(&p)
+	err := c.e.store.SaveParticipant(c.ctx, &p)
+	if errors.Is(err, ErrNIPTaken) {
+		s := c.st
+		s.Step, s.Back = string(fNIP), backSummary
+		c.set(s)
+		c.say(Reply{Edit: true, Text: T("profil.salah.nip_terdaftar")})
+		c.say(c.ask(fNIP, s.Draft.Kind))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("save participant: %w", err)
+	}
+	c.p = &p
+	c.clear()
+	c.say(Reply{Edit: true, Text: T("daftar.tersimpan", "Summary", summary(draftOf(p)))})
+	c.say(c.menu())
+	return nil
+}

@@ -1,0 +1,136 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/asn"
+)
+
+var _ flows.Store = (*DB)(nil)
+
+// participantRow is the participants table.
+type participantRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	TelegramID    int64
+	ChatID        int64
+	Name          string
+	NIP           string `gorm:"column:nip"`
+	Kind          string
+	Agency        string
+	WorkUnit      string
+	JobTitle      string
+	Grade         string
+	Phone         string
+	ConsentAt     time.Time
+	UnreachableAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+func (participantRow) TableName() string { return "participants" }
+
+func (r participantRow) domain() flows.Participant {
+	return flows.Participant{
+		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, NIP: r.NIP,
+		Kind: asn.Kind(r.Kind), Agency: r.Agency, Unit: r.WorkUnit, Position: r.JobTitle,
+		Rank: r.Grade, Phone: r.Phone, ConsentAt: r.ConsentAt, Unreachable: r.UnreachableAt != nil,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+func rowOf(p flows.Participant) participantRow {
+	return participantRow{
+		ID: p.ID, TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, NIP: p.NIP,
+		Kind: string(p.Kind), Agency: p.Agency, WorkUnit: p.Unit, JobTitle: p.Position,
+		Grade: p.Rank, Phone: p.Phone, ConsentAt: p.ConsentAt,
+	}
+}
+
+// Participant implements flows.Store.
+func (db *DB) Participant(ctx context.Context, telegramID int64) (flows.Participant, error) {
+	var r participantRow
+	err := db.gorm.WithContext(ctx).Where("telegram_id = ?", telegramID).Take(&r).Error
+	if err != nil {
+		return flows.Participant{}, mapErr(err, "participant")
+	}
+	return r.domain(), nil
+}
+
+// NIPOwner implements flows.Store.
+func (db *DB) NIPOwner(ctx context.Context, nip string) (int64, error) {
+	var r participantRow
+	err := db.gorm.WithContext(ctx).Select("telegram_id").Where("nip = ?", nip).Take(&r).Error
+	if err != nil {
+		return 0, mapErr(err, "nip owner")
+	}
+	return r.TelegramID, nil
+}
+
+// SaveParticipant implements flows.Store: an upsert on the Telegram id, so a handler that runs
+// twice for the same update writes the same row.
+func (db *DB) SaveParticipant(ctx context.Context, p *flows.Participant) error {
+	r := rowOf(*p)
+	r.ID = 0
+	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "telegram_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"chat_id": r.ChatID, "name": r.Name, "nip": r.NIP, "kind": r.Kind, "agency": r.Agency,
+			"work_unit": r.WorkUnit, "job_title": r.JobTitle, "grade": r.Grade, "phone": r.Phone,
+			"unreachable_at": nil, "updated_at": gorm.Expr("now()"),
+		}),
+	}).Create(&r).Error
+	if err != nil {
+		return mapErr(err, "save participant")
+	}
+	saved, err := db.Participant(ctx, p.TelegramID)
+	if err != nil {
+		return err
+	}
+	*p = saved
+	return nil
+}
+
+// DeleteParticipant implements flows.Store.
+func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64) error {
+	err := db.gorm.WithContext(ctx).Where("telegram_id = ?", telegramID).Delete(&participantRow{}).Error
+	return mapErr(err, "delete participant")
+}
+
+// MarkReachable implements flows.Store.
+func (db *DB) MarkReachable(ctx context.Context, telegramID int64) error {
+	err := db.gorm.WithContext(ctx).Model(&participantRow{}).Where("telegram_id = ?", telegramID).
+		Update("unreachable_at", nil).Error
+	return mapErr(err, "mark reachable")
+}
+
+// MarkUnreachable records that messages to chatID are refused (the bot was blocked or the
+// account deactivated), so later sends skip it.
+func (db *DB) MarkUnreachable(ctx context.Context, chatID int64) error {
+	err := db.gorm.WithContext(ctx).Model(&participantRow{}).
+		Where("chat_id = ? AND unreachable_at IS NULL", chatID).
+		Update("unreachable_at", time.Now().UTC()).Error
+	return mapErr(err, "mark unreachable")
+}
+
+// mapErr turns driver errors into the domain's, by type and SQLSTATE, in one place.
+func mapErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, flows.ErrNotFound)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "participants_nip_key" {
+		return fmt.Errorf("%s: %w", what, flows.ErrNIPTaken)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

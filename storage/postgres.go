@@ -1,0 +1,163 @@
+// Package storage keeps the records in Postgres (through GORM) and the conversation state,
+// update markers and locks in Redis. It implements the interfaces that flows and bot declare.
+package storage
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the versioned schema changes, embedded in the binary.
+func Migrations() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	return sub
+}
+
+// DB is the Postgres store.
+type DB struct {
+	gorm *gorm.DB
+}
+
+// Options tune the connection pool.
+type Options struct {
+	MaxConns int
+}
+
+// Open connects to dsn, creating the database first when it does not exist, so the first run
+// needs nothing done by hand.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	if err := EnsureDatabase(ctx, dsn); err != nil {
+		return nil, err
+	}
+	g, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		// GORM's logger prints SQL with its arguments: personal data must not reach the logs.
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("postgres pool: %w", err)
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 20
+	}
+	sqlDB.SetMaxOpenConns(opt.MaxConns)
+	sqlDB.SetMaxIdleConns(opt.MaxConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("ping postgres: %w", err)
+	}
+	return &DB{gorm: g}, nil
+}
+
+// Gorm exposes the handle for other packages' stores built on the same pool.
+func (db *DB) Gorm() *gorm.DB { return db.gorm }
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping tells whether Postgres answers, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Migrate applies every pending migration. A Postgres advisory lock held for the whole run
+// makes it safe when several replicas start at once: one migrates, the others wait and then
+// find nothing to do.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
+	sqlDB, err := db.gorm.DB()
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, Migrations(),
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration.String())
+	}
+	return nil
+}
+
+// EnsureDatabase creates the database named in dsn when it does not exist yet. Two replicas
+// racing to create it both succeed.
+func EnsureDatabase(ctx context.Context, dsn string) error {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err == nil {
+		return conn.Close(ctx)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
+		return fmt.Errorf("connect postgres: %w", err)
+	}
+	name := cfg.Database
+	var lastErr error
+	for _, maintenance := range []string{"postgres", "template1"} {
+		mc := cfg.Copy()
+		mc.Database = maintenance
+		conn, err := pgx.ConnectConfig(ctx, mc)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		_ = conn.Close(ctx)
+		if err == nil || isCode(err, "42P04") || isCode(err, "23505") { // created, or a racing replica did
+			return nil
+		}
+		return fmt.Errorf("create database: %w", err)
+	}
+	return fmt.Errorf("create database: no maintenance database reachable: %w", lastErr)
+}
+
+func isCode(err error, code string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == code
+}
