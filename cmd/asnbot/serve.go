@@ -29,6 +29,12 @@ type deps struct {
 	pollWait  time.Duration
 }
 
+func (d deps) ready(addr string) {
+	if d.listening != nil {
+		d.listening(addr)
+	}
+}
+
 // serve runs the bot until ctx ends, then finishes the updates in hand and returns.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if d.now == nil {
@@ -86,9 +92,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	if d.listening != nil {
-		d.listening(ln.Addr().String())
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -110,6 +113,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 			log.Error("setWebhook failed", "err", err)
 		}
 		log.Info("serving webhook", "addr", ln.Addr().String(), "path", cfg.webhookPath())
+		d.ready(ln.Addr().String())
 		<-ctx.Done()
 	} else {
 		// A webhook left from an earlier deployment would make every getUpdates fail with 409.
@@ -121,6 +125,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 			log.Warn("deleteWebhook failed", "err", err)
 		}
 		log.Info("long polling", "addr", ln.Addr().String())
+		d.ready(ln.Addr().String())
 		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log, Timeout: d.pollWait}
 		_ = p.Run(ctx)
 	}
