@@ -149,8 +149,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := p.client.Do(req)
 	if err != nil {
-		// The URL holds the token: keep it out of the log.
-		return nil, fmt.Errorf("getUpdates: %s", strings.ReplaceAll(err.Error(), p.Token, "***"))
+		return nil, fmt.Errorf("getUpdates: %w", redactErr(err, p.Token))
 	}
 	defer resp.Body.Close()
 	var r struct {
@@ -181,4 +180,12 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// redactErr keeps the bot token, which is part of every Bot API URL, out of error messages.
+func redactErr(err error, token string) error {
+	if token == "" {
+		return err
+	}
+	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "***"))
 }

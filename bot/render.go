@@ -83,9 +83,21 @@ func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 				return nil, fmt.Errorf("argument %s: %w", k, err)
 			}
 			out[k] = locales.HTML(s)
+		case []flows.Text:
+			lines := make([]string, 0, len(v))
+			for _, t := range v {
+				s, err := r.HTML(t)
+				if err != nil {
+					return nil, fmt.Errorf("argument %s: %w", k, err)
+				}
+				lines = append(lines, s)
+			}
+			out[k] = locales.HTML(strings.Join(lines, "\n"))
 		case time.Time:
 			// Shown in the location the flow chose (the batch's zone).
 			out[k] = r.cat.DateTime(v)
+		case flows.Date:
+			out[k] = r.cat.Date(v.Time)
 		default:
 			out[k] = v
 		}

@@ -170,9 +170,13 @@ func (s *Sender) Deliver(ctx context.Context, chatID int64, msgID int, out flows
 		if rep.ChatID != 0 {
 			to = rep.ChatID
 		}
-		err := s.reply(ctx, to, msgID, rep)
-		if errors.Is(err, ErrUnreachable) {
-			return err
+		edited := msgID
+		if to != chatID {
+			edited = 0 // an edit only ever applies to the chat the input came from
+		}
+		err := s.reply(ctx, to, edited, rep)
+		if errors.Is(err, ErrUnreachable) && to == chatID {
+			return err // nothing more reaches this chat
 		}
 		if err != nil {
 			s.Log.Error("reply failed", "chat", to, "key", rep.Text.Key, "err", err)

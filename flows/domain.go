@@ -44,8 +44,9 @@ type Store interface {
 	// SaveParticipant inserts or updates the participant by Telegram id; ErrNIPTaken when
 	// the NIP belongs to another account. It clears Unreachable: the user is talking to us.
 	SaveParticipant(ctx context.Context, p *Participant) error
-	// DeleteParticipant removes the participant and what belongs only to them.
-	DeleteParticipant(ctx context.Context, telegramID int64) error
+	// DeleteParticipant removes the participant and their enrolments in one transaction; the
+	// seats they free go to the waiting lists, and those moved up are returned to be told.
+	DeleteParticipant(ctx context.Context, telegramID int64, now time.Time) ([]Promotion, error)
 	// MarkReachable clears the unreachable flag after a blocked user came back.
 	MarkReachable(ctx context.Context, telegramID int64) error
 }

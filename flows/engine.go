@@ -15,22 +15,34 @@ type Config struct {
 	Now func() time.Time
 	// Admins are the Telegram user ids with admin rights from the start.
 	Admins []int64
+	// Catalog holds courses, batches and enrolments; Files fetches what users send.
+	Catalog Catalog
+	Files   Files
+	// Zone is the agency's time zone, for times that belong to no batch.
+	Zone *time.Location
 }
 
 // Engine runs every conversation. It is stateless between calls: what a chat is doing lives in
 // the StateStore, so any replica can take the next update and a restart loses nothing.
 type Engine struct {
-	store  Store
-	states StateStore
-	now    func() time.Time
-	admins map[int64]bool
+	store   Store
+	states  StateStore
+	catalog Catalog
+	files   Files
+	zone    *time.Location
+	now     func() time.Time
+	admins  map[int64]bool
 }
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
-	e := &Engine{store: cfg.Store, states: cfg.States, now: cfg.Now, admins: map[int64]bool{}}
+	e := &Engine{store: cfg.Store, states: cfg.States, catalog: cfg.Catalog, files: cfg.Files, zone: cfg.Zone,
+		now: cfg.Now, admins: map[int64]bool{}}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.zone == nil {
+		e.zone, _ = time.LoadLocation("Asia/Jakarta")
 	}
 	for _, id := range cfg.Admins {
 		e.admins[id] = true
@@ -153,22 +165,28 @@ func (c *conv) idle() error {
 	if c.callback() {
 		return c.idleCallback()
 	}
-	if !c.registered() {
-		c.say(Reply{Text: T("umum.belum_terdaftar")})
-		return nil
-	}
 	switch {
+	case c.command("katalog"):
+		return c.catalogPage(listView{}, false)
+	case !c.registered():
+		c.say(Reply{Text: T("umum.belum_terdaftar")})
 	case c.command("menu"):
 		c.say(c.menu())
 	case c.command("profil"):
 		c.say(c.profileCard(false))
+	case c.command("saya"):
+		return c.myTrainings(false)
 	case c.command("hapusdata"):
 		c.askDelete()
+	case c.command("peserta") && c.isAdmin():
+		return c.roster(c.in.Text)
 	case c.in.Kind == KindCommand:
 		c.say(Reply{Text: T("umum.perintah_tidak_dikenal")})
 	case c.in.Kind == KindText:
-		c.say(Reply{Text: T("umum.pakai_menu")})
-		c.say(c.menu())
+		// Typed words while nothing is asked are a search of the catalogue.
+		return c.search(c.in.Text)
+	case c.in.Kind == KindDocument && c.isAdmin():
+		return c.importDocument(c.in.Document)
 	default:
 		c.say(Reply{Text: T("umum.tidak_dipahami")})
 	}

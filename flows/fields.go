@@ -64,6 +64,33 @@ func rankButtons(kind asn.Kind) [][]Button {
 	return rows
 }
 
+// answer takes the input as the answer to f. When it is accepted, ok is true and s is the
+// state with the draft updated; otherwise the user has been told what is wrong (or, for an
+// old button, answered with a notice) and nothing changed.
+func (c *conv) answer(f field) (s State, ok bool, err error) {
+	if c.callback() && !strings.HasPrefix(c.in.Data, "rank:") {
+		c.expired()
+		return s, false, nil
+	}
+	s = c.st
+	prob, err := c.accept(f, &s.Draft)
+	if err != nil || prob == nil {
+		if err == nil {
+			c.acknowledge(f, s.Draft)
+		}
+		return s, err == nil, err
+	}
+	if c.callback() {
+		c.toast(*prob)
+		return s, false, nil
+	}
+	c.say(Reply{Text: *prob})
+	if f.usesButtons() {
+		c.say(c.ask(f, s.Draft.Kind))
+	}
+	return s, false, nil
+}
+
 // usesButtons tells whether f is answered with a button, so a typed answer re-shows them.
 func (f field) usesButtons() bool { return f == fRank }
 

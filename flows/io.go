@@ -4,6 +4,8 @@
 // conversation can be tested without a network.
 package flows
 
+import "time"
+
 // InputKind tells what a user did.
 type InputKind int
 
@@ -65,6 +67,12 @@ func T(key string, kv ...any) Text {
 	}
 	return t
 }
+
+// Date is an argument shown as a day without the time ("Selasa, 12 Januari 2027"), in its
+// own location. A time.Time argument is shown with the time and zone.
+type Date struct{ time.Time }
+
+func dateOnly(t time.Time) Date { return Date{t} }
 
 // Raw builds a Text that shows data as it is.
 func Raw(s string) Text { return Text{Raw: s} }

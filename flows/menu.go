@@ -34,11 +34,21 @@ func (c *conv) help(edit bool) {
 // profile card, or an old button from a conversation that has ended.
 func (c *conv) idleCallback() error {
 	data := c.in.Data
+	if strings.HasPrefix(data, "k:") {
+		return c.catalogCallback() // browsing needs no profile; enrolling asks for one
+	}
 	if !c.registered() {
 		c.toast(T("umum.belum_terdaftar_singkat"))
 		return nil
 	}
 	switch {
+	case data == "m:katalog":
+		return c.catalogPage(listView{}, true)
+	case data == "m:saya" || strings.HasPrefix(data, "s:"):
+		if data == "m:saya" {
+			return c.myTrainings(true)
+		}
+		return c.myCallback()
 	case data == "m:home":
 		r := c.menu()
 		r.Edit = true
@@ -47,8 +57,8 @@ func (c *conv) idleCallback() error {
 		c.say(c.profileCard(true))
 	case data == "m:bantuan":
 		c.help(true)
-	case data == "m:katalog", data == "m:saya", data == "m:survei":
-		c.say(Reply{Edit: true, Text: T(placeholderKey[data]), Buttons: [][]Button{{Btn("menu.kembali", "m:home")}}})
+	case data == "m:survei":
+		c.say(Reply{Edit: true, Text: T("survei.kosong"), Buttons: [][]Button{{Btn("menu.kembali", "m:home")}}})
 	case data == "p:edit":
 		r := c.fixChooser("p:f:", "p:show")
 		r.Edit = true
@@ -61,13 +71,6 @@ func (c *conv) idleCallback() error {
 		c.expired()
 	}
 	return nil
-}
-
-// placeholderKey answers the menu entries whose flows have nothing to show yet.
-var placeholderKey = map[string]string{
-	"m:katalog": "katalog.kosong",
-	"m:saya":    "saya.kosong",
-	"m:survei":  "survei.kosong",
 }
 
 func isNIPTaken(err error) bool { return errors.Is(err, ErrNIPTaken) }

@@ -21,13 +21,20 @@ const (
 // start answers /start: a registered user gets the main menu, a new one the welcome and the
 // consent notice. It always works, whatever the chat was doing.
 func (c *conv) start() error {
+	then := ""
+	if code, ok := strings.CutPrefix(c.in.Text, "c_"); ok && code != "" {
+		then = "c:" + code // a deep link to a course: t.me/<bot>?start=c_<kode>
+	}
 	if c.registered() {
 		c.clear()
+		if then != "" {
+			return c.continueTo(then)
+		}
 		c.say(Reply{Text: T("start.kembali", "Name", c.p.Name), RemoveKeyboard: true})
 		c.say(c.menu())
 		return nil
 	}
-	c.set(State{Flow: flowOnboarding, Step: stepConsent})
+	c.set(State{Flow: flowOnboarding, Step: stepConsent, Then: then})
 	c.say(Reply{Text: T("start.selamat_datang"), RemoveKeyboard: true})
 	c.say(consentQuestion())
 	return nil
@@ -101,27 +108,10 @@ func (c *conv) consentStep() error {
 
 // fieldStep takes the answer to a profile question and moves to the next one.
 func (c *conv) fieldStep(f field) error {
-	if c.callback() && !strings.HasPrefix(c.in.Data, "rank:") {
-		c.expired()
-		return nil
-	}
-	s := c.st
-	prob, err := c.accept(f, &s.Draft)
-	if err != nil {
+	s, ok, err := c.answer(f)
+	if err != nil || !ok {
 		return err
 	}
-	if prob != nil {
-		if c.callback() {
-			c.toast(*prob)
-			return nil
-		}
-		c.say(Reply{Text: *prob})
-		if f.usesButtons() {
-			c.say(c.ask(f, s.Draft.Kind))
-		}
-		return nil
-	}
-	c.acknowledge(f, s.Draft)
 	next := nextStep(f, s)
 	s.Step = next
 	c.set(s)
@@ -259,8 +249,21 @@ func (c *conv) saveDraft() error {
 		return fmt.Errorf("save participant: %w", err)
 	}
 	c.p = &p
+	then := c.st.Then
 	c.clear()
 	c.say(Reply{Edit: true, Text: T("daftar.tersimpan", "Summary", summary(draftOf(p)))})
+	if then != "" {
+		return c.continueTo(then)
+	}
+	c.say(c.menu())
+	return nil
+}
+
+// continueTo opens what a deep link or an interrupted enrolment pointed at.
+func (c *conv) continueTo(then string) error {
+	if code, ok := strings.CutPrefix(then, "c:"); ok {
+		return c.courseDetail(code, false)
+	}
 	c.say(c.menu())
 	return nil
 }

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"strings"
 )
 
 // profileCard shows the saved profile with what can be done with it.
@@ -41,27 +40,10 @@ func (c *conv) profileStep() error {
 		c.say(c.ask(f, c.st.Draft.Kind))
 		return nil
 	}
-	if c.callback() && !strings.HasPrefix(c.in.Data, "rank:") {
-		c.expired()
-		return nil
-	}
-	s := c.st
-	prob, err := c.accept(f, &s.Draft)
-	if err != nil {
+	s, ok, err := c.answer(f)
+	if err != nil || !ok {
 		return err
 	}
-	if prob != nil {
-		if c.callback() {
-			c.toast(*prob)
-			return nil
-		}
-		c.say(Reply{Text: *prob})
-		if f.usesButtons() {
-			c.say(c.ask(f, s.Draft.Kind))
-		}
-		return nil
-	}
-	c.acknowledge(f, s.Draft)
 	if s.Draft.Rank == "" {
 		// The new NIP is of the other kind of ASN: its rank must be chosen again.
 		s.Step = string(fRank)
@@ -80,7 +62,7 @@ func (c *conv) profileStep() error {
 	}
 	c.p = &p
 	c.clear()
-	c.say(Reply{Text: T("profil.diperbarui"), RemoveKeyboard: f != fPhone})
+	c.say(Reply{Text: T("profil.diperbarui")})
 	c.say(c.profileCard(false))
 	return nil
 }
@@ -101,14 +83,19 @@ func (c *conv) askDelete() {
 func (c *conv) deleteStep() error {
 	switch c.in.Data {
 	case "del:yes":
+		var promos []Promotion
 		if c.registered() {
-			if err := c.e.store.DeleteParticipant(c.ctx, c.in.UserID); err != nil {
+			var err error
+			if promos, err = c.e.store.DeleteParticipant(c.ctx, c.in.UserID, c.e.now()); err != nil {
 				return fmt.Errorf("delete participant: %w", err)
 			}
 		}
 		c.p = nil
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.selesai")})
+		for i := range promos {
+			c.notifyPromotion(&promos[i])
+		}
 	case "del:no":
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.dibatalkan")})

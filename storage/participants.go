@@ -98,10 +98,42 @@ func (db *DB) SaveParticipant(ctx context.Context, p *flows.Participant) error {
 	return nil
 }
 
-// DeleteParticipant implements flows.Store.
-func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64) error {
-	err := db.gorm.WithContext(ctx).Where("telegram_id = ?", telegramID).Delete(&participantRow{}).Error
-	return mapErr(err, "delete participant")
+// DeleteParticipant implements flows.Store. The participant is locked first, then the batches
+// where they hold a seat (the order Enrol uses); deleting the row deletes their enrolments,
+// and each freed seat of a batch still to start goes to the first on its waiting list.
+func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.Time) ([]flows.Promotion, error) {
+	var promos []flows.Promotion
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p participantRow
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("telegram_id = ?", telegramID).Take(&p).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil // deleted already: a second tap on "Ya, hapus"
+		}
+		if err != nil {
+			return mapErr(err, "lock participant")
+		}
+		var batches []batchRow
+		err = tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("id IN (SELECT batch_id FROM enrolments WHERE participant_id = ? AND status = 'terdaftar')", p.ID).
+			Where("status = 'open' AND starts_at > ?", now).Order("id").Find(&batches).Error
+		if err != nil {
+			return mapErr(err, "lock batches")
+		}
+		if err := tx.Delete(&p).Error; err != nil {
+			return mapErr(err, "delete participant")
+		}
+		for _, b := range batches {
+			promo, err := db.promote(tx, b, now)
+			if err != nil {
+				return err
+			}
+			if promo != nil {
+				promos = append(promos, *promo)
+			}
+		}
+		return nil
+	})
+	return promos, err
 }
 
 // MarkReachable implements flows.Store.

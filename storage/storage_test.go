@@ -187,7 +187,7 @@ func TestParticipants(t *testing.T) {
 	if got, _ := db.Participant(ctx, 1); got.Unreachable {
 		t.Error("still unreachable")
 	}
-	if err := db.DeleteParticipant(ctx, 1); err != nil {
+	if _, err := db.DeleteParticipant(ctx, 1, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Participant(ctx, 1); !errors.Is(err, flows.ErrNotFound) {

@@ -19,7 +19,7 @@ import (
 // harness runs the whole program (serve) against the fake Bot API, a database of the test's
 // own and a Redis prefix of its own, as a newcomer would run it.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	tg    *telegramtest.Server
 	env   map[string]string
 	clock *clock
@@ -45,7 +45,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 var testNow = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 
 // newHarness starts the bot. extra environment variables override the defaults.
-func newHarness(t *testing.T, extra map[string]string, opts ...telegramtest.Option) *harness {
+func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Option) *harness {
 	t.Helper()
 	h := &harness{t: t, tg: telegramtest.NewServer(t, opts...), clock: &clock{now: testNow}}
 	dbURL := storagetest.MigratedURL(t)

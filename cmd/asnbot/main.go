@@ -33,10 +33,11 @@ func main() {
 	}
 }
 
-const usage = `usage: asnbot [serve|migrate|health|version]
+const usage = `usage: asnbot [serve|migrate|import FILE|health|version]
 
   serve     run the bot (the default): migrates, then long polling or webhook
   migrate   apply database migrations and exit
+  import    load a catalogue file (.csv, .xlsx, .yaml): all of it, or nothing if a row is wrong
   health    ask a running bot's /healthz on HTTP_ADDR (for container health checks)
   version   print the version
 
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
-	case "serve", "migrate", "health":
+	case "serve", "migrate", "health", "import":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 		return migrate(ctx, cfg, log)
 	case "health":
 		return health(ctx, cfg.HTTPAddr, stdout)
+	case "import":
+		return importFile(ctx, cfg, args[1:], stdout, log)
 	}
 	if err := cfg.requireToken(); err != nil {
 		return err

@@ -72,7 +72,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if err != nil {
 		return err
 	}
-	engine := flows.New(flows.Config{Store: db, States: rdb, Now: d.now, Admins: cfg.AdminIDs})
+	engine := flows.New(flows.Config{Store: db, States: rdb, Catalog: db, Files: &bot.Files{Sender: sender},
+		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location})
 	co := rdb
 	pipe := bot.NewPipeline(bot.PipelineConfig{
 		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,

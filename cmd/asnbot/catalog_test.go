@@ -1,0 +1,401 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bpsdm/asnbot/bot/telegramtest"
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/asn"
+	"github.com/bpsdm/asnbot/flows/catalogue"
+)
+
+var wib = mustZone("Asia/Jakarta")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// day is a wall-clock time in WIB, days after the test's today.
+func day(days, hour int) time.Time {
+	n := testNow.In(wib)
+	return time.Date(n.Year(), n.Month(), n.Day()+days, hour, 0, 0, 0, wib)
+}
+
+// batch is a batch days ahead, registration open since yesterday until the day before.
+func batch(name string, startDay, lengthDays, quota int) catalogue.Batch {
+	return catalogue.Batch{Name: name, Start: day(startDay, 8), End: day(startDay+lengthDays, 16), TimeZone: "Asia/Jakarta",
+		Location: "Kampus BPSDM, Jl. Setiabudi 201A, Semarang", Quota: quota, RegOpens: day(-1, 0), RegCloses: day(startDay-1, 23)}
+}
+
+func course(code, title string, batches ...catalogue.Batch) catalogue.Course {
+	return catalogue.Course{Code: code, Title: title, Category: "Teknis", Method: "klasikal", JP: 32,
+		Description: "Menyusun analisis jabatan dan beban kerja.", Audience: "Pengelola kepegawaian", Published: true, Batches: batches}
+}
+
+func (h *harness) seed(courses ...catalogue.Course) {
+	h.t.Helper()
+	if _, err := h.db.Import(context.Background(), courses); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) batchID(code, name string) int64 {
+	h.t.Helper()
+	_, batches, err := h.db.Course(context.Background(), code)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, b := range batches {
+		if b.Name == name {
+			return b.ID
+		}
+	}
+	h.t.Fatalf("no batch %s %s", code, name)
+	return 0
+}
+
+// enrolmentsOf returns the statuses of the participant's enrolments, by batch name.
+func (h *harness) enrolmentsOf(telegramID int64) map[string]flows.EnrolmentStatus {
+	h.t.Helper()
+	p, ok := h.participant(telegramID)
+	if !ok {
+		h.t.Fatalf("no participant %d", telegramID)
+	}
+	list, err := h.db.Enrolments(context.Background(), p.ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	out := map[string]flows.EnrolmentStatus{}
+	for _, e := range list {
+		out[e.Course.Code+"/"+e.Batch.Name] = e.Status
+	}
+	return out
+}
+
+// seedParticipant stores a profile directly, for tests about what comes after onboarding.
+func (h *harness) seedParticipant(u *telegramtest.User, n int) {
+	h.t.Helper()
+	p := flows.Participant{TelegramID: u.ID, ChatID: u.ID, Name: u.FirstName + " Peserta", Kind: asn.PNS,
+		NIP: fmt.Sprintf("19860926201505%d%03d", 1+n%2, 1+n%999), Agency: "Pemprov Jateng", Unit: "BPSDM",
+		Position: "Analis", Rank: "III/a", Phone: "+6281234567890", ConsentAt: testNow}
+	if n >= 999 {
+		p.NIP = fmt.Sprintf("19870101201001%d%03d", 1+n%2, 1+(n/999)%999)
+	}
+	if err := h.db.SaveParticipant(context.Background(), &p); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func TestEnrolCancelAndPromote(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.seed(course("TEK-ANJAB", "Analisis Jabatan dan Beban Kerja", batch("Angkatan I", 30, 3, 1)))
+	a := h.tg.User(newUserID(), "Ani")
+	register(t, a, validNIP)
+
+	a.Send("/katalog")
+	list := expect(t, a, "Katalog Pelatihan", "Analisis Jabatan dan Beban Kerja", "32 JP")
+	a.Press(t, list, "1. Analisis Jabatan dan Beban Kerja")
+	detail := expect(t, a, "TEK-ANJAB", "Angkatan I", "Kampus BPSDM", "Sisa kursi 1 dari 1",
+		"Selasa, 22 Desember 2026 pukul 08.00 WIB")
+	if !detail.Edited {
+		t.Error("the course detail did not replace the list in place")
+	}
+	a.Press(t, detail, "📝 Daftar Angkatan I")
+	confirm := expect(t, a, "Konfirmasi pendaftaran")
+	a.Press(t, confirm, "✅ Ya, daftar")
+	expect(t, a, "Pendaftaran berhasil", "Angkatan I", "Kampus BPSDM")
+	ics := a.Next(t)
+	if ics.Document == nil || !strings.HasSuffix(ics.Document.Name, ".ics") ||
+		!strings.Contains(string(ics.Document.Content), "BEGIN:VEVENT") ||
+		!strings.Contains(string(ics.Document.Content), "DTSTART:20261222T010000Z") {
+		t.Fatalf("no calendar file: %+v", ics)
+	}
+
+	// The batch is full: the next person is offered the waiting list, through a deep link.
+	b := h.tg.User(newUserID(), "Budi")
+	register(t, b, validNIPPPPK)
+	b.Send("/start c_TEK-ANJAB")
+	detail = expect(t, b, "Kuota penuh")
+	b.Press(t, detail, "⏳ Daftar tunggu Angkatan I")
+	confirm = expect(t, b, "sudah penuh", "nomor 1")
+	b.Press(t, confirm, "⏳ Ya, masuk daftar tunggu")
+	expect(t, b, "daftar tunggu nomor 1")
+
+	a.Send("/saya")
+	mine := expect(t, a, "Pelatihan Saya", "Akan datang", "Analisis Jabatan")
+	if !strings.HasPrefix(mine.Buttons[0][0].Text, "❌ Batalkan Analisis Jabatan") {
+		t.Fatalf("no cancel button: %v", mine.ButtonTexts())
+	}
+	a.Press(t, mine, mine.Buttons[0][0].Text)
+	ask := expect(t, a, "Batalkan pendaftaran")
+	a.Press(t, ask, "❌ Ya, batalkan")
+	expect(t, a, "sudah dibatalkan")
+	expect(t, b, "Kabar baik", "terdaftar", "Angkatan I")
+	if m := b.Next(t); m.Document == nil {
+		t.Errorf("the promoted participant got no calendar file: %+v", m)
+	}
+	if got := h.enrolmentsOf(a.ID)["TEK-ANJAB/Angkatan I"]; got != flows.Cancelled {
+		t.Errorf("a: %s", got)
+	}
+	if got := h.enrolmentsOf(b.ID)["TEK-ANJAB/Angkatan I"]; got != flows.Registered {
+		t.Errorf("b: %s", got)
+	}
+	// The old cancel button, pressed again, changes nothing.
+	a.PressData(ask, ask.Buttons[0][0].CallbackData)
+	expect(t, a, "tidak dapat dibatalkan")
+}
+
+func TestDeepLinkBringsANewUserBackAfterOnboarding(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.seed(course("MAN-ASN", "Manajemen ASN", batch("Angkatan I", 20, 2, 30)))
+	u := h.tg.User(newUserID(), "Citra")
+	u.Send("/start c_MAN-ASN")
+	expect(t, u, "Selamat datang")
+	consent := expect(t, u, "Apakah Anda setuju")
+	u.Press(t, consent, "✅ Setuju")
+	expect(t, u, "persetujuan")
+	expect(t, u, "nama lengkap")
+	for _, a := range []string{"Citra Kirana", validNIP, "Pemprov Jateng", "BKD", "Analis SDM Aparatur"} {
+		u.Send(a)
+		u.Next(t)
+	}
+	u.Press(t, u.Last(), rankLabel(t, "III/b"))
+	u.Next(t)
+	u.Next(t)
+	u.Send("081234567890")
+	u.Next(t)
+	summary := expect(t, u, "Periksa kembali")
+	u.Press(t, summary, "✅ Benar, simpan")
+	expect(t, u, "tersimpan")
+	expect(t, u, "Manajemen ASN", "Angkatan I")
+}
+
+func TestEnrolmentRefusals(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	notYet := batch("Angkatan II", 60, 2, 30)
+	notYet.RegOpens = day(10, 0)
+	h.seed(
+		course("A-1", "Pelayanan Publik Prima", batch("Angkatan I", 30, 3, 30), notYet),
+		course("B-2", "Penulisan Naskah Dinas", batch("Angkatan I", 31, 1, 30)), // overlaps A-1's first batch
+	)
+	u := h.tg.User(newUserID(), "Dedi")
+	register(t, u, validNIP)
+	enrol := func(code, batchName string) telegramtest.Message {
+		u.Send("/start c_" + code)
+		detail := u.Next(t)
+		u.PressData(detail, fmt.Sprintf("k:y:%d", h.batchID(code, batchName)))
+		return u.Next(t)
+	}
+	if m := enrol("A-1", "Angkatan I"); !strings.Contains(m.Text, "Pendaftaran berhasil") {
+		t.Fatalf("got %q", m.Text)
+	}
+	u.Next(t) // the calendar file
+	if m := enrol("B-2", "Angkatan I"); !strings.Contains(m.Text, "bentrok") || !strings.Contains(m.Text, "Pelayanan Publik Prima") {
+		t.Errorf("clash: %q", m.Text)
+	}
+	if m := enrol("A-1", "Angkatan II"); !strings.Contains(m.Text, "belum dibuka") || !strings.Contains(m.Text, "2 Desember 2026") {
+		t.Errorf("window: %q", m.Text)
+	}
+	if st := h.enrolmentsOf(u.ID); len(st) != 1 {
+		t.Errorf("enrolments %v", st)
+	}
+	// Someone without a profile is asked for one first.
+	v := h.tg.User(newUserID(), "Eva")
+	v.Send("/katalog")
+	list := v.Next(t)
+	v.PressData(list, fmt.Sprintf("k:b:%d", h.batchID("A-1", "Angkatan I")))
+	expect(t, v, "melengkapi profil")
+	expect(t, v, "Apakah Anda setuju")
+}
+
+func TestCatalogPagesFiltersAndSearch(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	var courses []catalogue.Course
+	for i := range 12 {
+		c := course(fmt.Sprintf("C-%02d", i), fmt.Sprintf("Pelatihan Nomor %02d", i), batch("Angkatan I", 10+i, 1, 20))
+		if i%3 == 0 {
+			c.Category, c.Method = "Manajerial", "daring"
+			c.Batches[0].Location, c.Batches[0].OnlineURL = "", "https://zoom.example/j/1"
+		}
+		courses = append(courses, c)
+	}
+	courses[5].Title = "Pengadaan Barang/Jasa Pemerintah"
+	h.seed(courses...)
+	u := h.tg.User(newUserID(), "Fitri")
+	register(t, u, validNIP)
+	u.Send("/katalog")
+	page := expect(t, u, "12 pelatihan", "halaman 1/3", "Pelatihan Nomor 00")
+	if n := len(page.Buttons); n != 5+1+1+1 {
+		t.Errorf("%d button rows: %v", n, page.ButtonTexts())
+	}
+	u.Press(t, page, "Berikutnya ▶️")
+	page = expect(t, u, "halaman 2/3")
+	if !page.Edited {
+		t.Error("the next page was sent as a new message")
+	}
+	u.Press(t, page, "🏷 Kategori")
+	chooser := expect(t, u, "Pilih kategori")
+	u.Press(t, chooser, "Manajerial")
+	page = expect(t, u, "Filter: Manajerial", "4 pelatihan", "Daring")
+	u.Press(t, page, "🖥 Metode")
+	chooser = expect(t, u, "Pilih metode")
+	u.Press(t, chooser, "Klasikal")
+	expect(t, u, "Tidak ada pelatihan") // no classroom course in Manajerial
+
+	u.Send("pengadaan barang")
+	expect(t, u, "Pencarian", "1 pelatihan", "Pengadaan Barang/Jasa Pemerintah")
+	u.Send("xyzabc")
+	expect(t, u, "Tidak ada pelatihan yang cocok", "xyzabc")
+}
+
+// TestQuotaHoldsUnderConcurrency: 200 participants tap "Ya, daftar" on a 30-seat batch at
+// once; exactly 30 get a seat, 170 a place in line, in order of arrival, and nobody an error.
+func TestQuotaHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.seed(course("LAT-01", "Literasi Digital", batch("Angkatan I", 30, 2, 30)))
+	id := h.batchID("LAT-01", "Angkatan I")
+	const n = 200
+	users := make([]*telegramtest.User, n)
+	details := make([]telegramtest.Message, n)
+	for i := range users {
+		users[i] = h.tg.User(int64(100000+i), fmt.Sprintf("P%03d", i))
+		h.seedParticipant(users[i], i)
+		users[i].Send("/start c_LAT-01")
+	}
+	for i, u := range users {
+		details[i] = expect(t, u, "Literasi Digital")
+	}
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u.PressData(details[i], fmt.Sprintf("k:y:%d", id))
+		}()
+	}
+	wg.Wait()
+	h.tg.WaitIdle(t)
+	var registered, waiting int
+	positions := map[string]bool{}
+	for _, u := range users {
+		m := u.Last()
+		switch {
+		case strings.Contains(m.Text, "Pendaftaran berhasil") || strings.Contains(m.Text, "calendar"):
+			registered++
+		case strings.Contains(m.Text, "daftar tunggu nomor"):
+			waiting++
+			positions[m.Text[strings.Index(m.Text, "nomor"):]] = true
+		default:
+			if m.Document != nil {
+				registered++
+				continue
+			}
+			t.Errorf("%s saw %q", u.FirstName, m.Text)
+		}
+	}
+	if registered != 30 || waiting != 170 || len(positions) != 170 {
+		t.Errorf("%d registered, %d waiting (%d distinct places), want 30 and 170", registered, waiting, len(positions))
+	}
+	_, _, roster, err := h.db.Roster(context.Background(), "LAT-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lastSeat, firstWait int64 = 0, 1 << 62
+	for _, e := range roster {
+		if e.Enrolment.Status == flows.Registered {
+			lastSeat = max(lastSeat, e.Enrolment.ID)
+		} else {
+			firstWait = min(firstWait, e.Enrolment.ID)
+		}
+	}
+	if len(roster) != n || lastSeat > firstWait {
+		t.Errorf("%d enrolments; seats not given in order of arrival (last seat %d, first in line %d)", len(roster), lastSeat, firstWait)
+	}
+}
+
+// TestFiveTapsMakeOneEnrolment: a weak signal, a thumb tapping "Daftar" five times.
+func TestFiveTapsMakeOneEnrolment(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.seed(course("PUB-01", "Public Speaking", batch("Angkatan I", 30, 2, 30)))
+	id := h.batchID("PUB-01", "Angkatan I")
+	u := h.tg.User(newUserID(), "Gilang")
+	h.seedParticipant(u, 7)
+	u.Send("/start c_PUB-01")
+	detail := u.Next(t)
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() { defer wg.Done(); u.PressData(detail, fmt.Sprintf("k:y:%d", id)) }()
+	}
+	wg.Wait()
+	h.tg.WaitIdle(t)
+	if st := h.enrolmentsOf(u.ID); len(st) != 1 || st["PUB-01/Angkatan I"] != flows.Registered {
+		t.Errorf("enrolments %v", st)
+	}
+	if n := len(u.CallbackAnswers()); n != 5 {
+		t.Errorf("%d taps answered, want 5", n)
+	}
+	docs := 0
+	for _, m := range u.Messages() {
+		if m.Document != nil {
+			docs++
+		}
+	}
+	if docs != 1 {
+		t.Errorf("%d calendar files, want 1", docs)
+	}
+}
+
+func TestAdminRoster(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin)})
+	h.seed(course("TEK-ANJAB", "Analisis Jabatan", batch("Angkatan I", 30, 3, 1)))
+	id := h.batchID("TEK-ANJAB", "Angkatan I")
+	for i, name := range []string{"Hadi", "Intan"} {
+		u := h.tg.User(newUserID(), name)
+		h.seedParticipant(u, 20+i)
+		u.Send("/start c_TEK-ANJAB")
+		u.PressData(u.Next(t), fmt.Sprintf("k:y:%d", id))
+		h.tg.WaitIdle(t)
+	}
+	a := h.tg.User(admin, "Admin")
+	h.seedParticipant(a, 40)
+	a.Send("/peserta TEK-ANJAB")
+	expect(t, a, "Peserta Analisis Jabatan", "Terdaftar 1/1", "daftar tunggu 1", "Hadi Peserta", "tunggu nomor 1")
+	csv := a.Next(t)
+	if csv.Document == nil || !strings.Contains(string(csv.Document.Content), "Intan Peserta") ||
+		!strings.Contains(string(csv.Document.Content), "daftar_tunggu") {
+		t.Fatalf("roster file: %+v", csv)
+	}
+	xlsx := a.Next(t)
+	if xlsx.Document == nil || !strings.HasSuffix(xlsx.Document.Name, ".xlsx") || len(xlsx.Document.Content) < 1000 {
+		t.Fatalf("roster spreadsheet: %+v", xlsx)
+	}
+	if cmds := h.tg.Commands("chat:" + itoa(admin)); len(cmds) == 0 || cmds[len(cmds)-1].Command != "peserta" {
+		t.Errorf("admin commands %+v", cmds)
+	}
+	// A participant is not an admin.
+	p := h.tg.User(newUserID(), "Joni")
+	h.seedParticipant(p, 50)
+	p.Send("/peserta TEK-ANJAB")
+	expect(t, p, "tidak saya kenal")
+}
+
+// coursesNow is the filter for the whole catalogue at the test's today.
+func coursesNow() flows.CourseFilter { return flows.CourseFilter{Now: testNow, Limit: 100} }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/bpsdm/asnbot/bot"
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/locales"
+	"github.com/bpsdm/asnbot/storage"
+)
+
+// importFile loads a catalogue file (.csv, .xlsx, .yaml) into the database: all of it, or,
+// when any row is wrong, nothing, with each problem printed in Indonesian as the admin sees it
+// in the bot.
+func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) != 1 {
+		return errors.New("usage: asnbot import FILE (.csv, .xlsx or .yaml)")
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return fmt.Errorf("read catalogue: %w", err)
+	}
+	r := bot.NewRenderer(locales.MustLoad())
+	courses, problems := catalogue.Parse(filepath.Base(args[0]), data, cfg.location)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			line, err := r.Plain(flows.T(p.Key, argsOf(p.Args)...))
+			if err != nil {
+				line = p.Key
+			}
+			fmt.Fprintln(stdout, line)
+		}
+		return fmt.Errorf("%s: %d problems, nothing imported", args[0], len(problems))
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	rep, err := db.Import(ctx, courses)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "courses: %d added, %d changed, %d unchanged; batches: %d added, %d changed, %d unchanged\n",
+		rep.CoursesAdded, rep.CoursesChanged, rep.CoursesUnchanged, rep.BatchesAdded, rep.BatchesChanged, rep.BatchesUnchanged)
+	return nil
+}
+
+func argsOf(m map[string]any) []any {
+	kv := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		kv = append(kv, k, v)
+	}
+	return kv
+}

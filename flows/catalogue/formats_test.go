@@ -1,0 +1,251 @@
+package catalogue
+
+import (
+	"bytes"
+	"encoding/csv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// mustParse parses a file that must have no problems.
+func mustParse(t *testing.T, name string, data []byte, zone *time.Location) []Course {
+	t.Helper()
+	courses, problems := Parse(name, data, zone)
+	if len(problems) > 0 {
+		t.Fatalf("%s: unexpected problems: %+v", name, problems)
+	}
+	return courses
+}
+
+// TestCSVDialects checks the CSVs Excel writes in Indonesia read like a plain one.
+func TestCSVDialects(t *testing.T) {
+	t.Parallel()
+	rows := []map[string]string{
+		validRow("deskripsi", "Uraian; peta jabatan, dan \"beban kerja\"."),
+		validRow("angkatan", "Angkatan II", "judul", "", "deskripsi", ""),
+	}
+	want := mustParse(t, "k.csv", csvOf(rows...), wib)
+	write := func(comma rune, crlf bool, prefix string) []byte {
+		var buf bytes.Buffer
+		buf.WriteString(prefix)
+		w := csv.NewWriter(&buf)
+		w.Comma, w.UseCRLF = comma, crlf
+		_ = w.Write(testColumns)
+		for _, r := range rows {
+			rec := make([]string, len(testColumns))
+			for i, c := range testColumns {
+				rec[i] = r[c]
+			}
+			_ = w.Write(rec)
+		}
+		w.Flush()
+		return buf.Bytes()
+	}
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"semicolon, BOM, CRLF", write(';', true, bom)},
+		{"semicolon after an emptied row", write(';', false, ";;;;\n")},
+		{"tab", write('\t', true, "")},
+		{"comma, CRLF", write(',', true, "")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := mustParse(t, "KATALOG.CSV", tt.data, wib)
+			if diff := cmp.Diff(want, got, cmpIgnoreRow); diff != "" {
+				t.Errorf("(-comma +%s):\n%s", tt.name, diff)
+			}
+		})
+	}
+}
+
+func TestCSVWindows1252(t *testing.T) {
+	t.Parallel()
+	data := bytes.Replace(csvOf(validRow("judul", "Kafe")), []byte("Kafe"), []byte("Caf\xe9 \x93Prima\x94"), 1)
+	got := mustParse(t, "k.csv", data, wib)
+	if got[0].Title != "Café “Prima”" {
+		t.Errorf("title %q", got[0].Title)
+	}
+}
+
+// TestZones checks each row's zone makes its wall clock the right instant.
+func TestZones(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		zona     string
+		def      *time.Location
+		want     time.Time
+		wantZone string
+	}{
+		{"", wib, time.Date(2027, 1, 12, 1, 0, 0, 0, time.UTC), "Asia/Jakarta"},
+		{"", wita, time.Date(2027, 1, 12, 0, 0, 0, 0, time.UTC), "Asia/Makassar"},
+		{"", nil, time.Date(2027, 1, 12, 1, 0, 0, 0, time.UTC), "Asia/Jakarta"},
+		{"WIB", wit, time.Date(2027, 1, 12, 1, 0, 0, 0, time.UTC), "Asia/Jakarta"},
+		{"wita", wib, time.Date(2027, 1, 12, 0, 0, 0, 0, time.UTC), "Asia/Makassar"},
+		{" WIT ", wib, time.Date(2027, 1, 11, 23, 0, 0, 0, time.UTC), "Asia/Jayapura"},
+		{"Asia/Makassar", wib, time.Date(2027, 1, 12, 0, 0, 0, 0, time.UTC), "Asia/Makassar"},
+		{"asia/jayapura", wib, time.Date(2027, 1, 11, 23, 0, 0, 0, time.UTC), "Asia/Jayapura"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.zona+"/"+tt.wantZone, func(t *testing.T) {
+			t.Parallel()
+			b := mustParse(t, "k.csv", csvOf(validRow("zona", tt.zona)), tt.def)[0].Batches[0]
+			if !b.Start.Equal(tt.want) || b.TimeZone != tt.wantZone {
+				t.Errorf("start %v in %s, want %v in %s", b.Start, b.TimeZone, tt.want, tt.wantZone)
+			}
+			if b.Start.Location().String() != tt.wantZone {
+				t.Errorf("start shown in %s, want %s", b.Start.Location(), tt.wantZone)
+			}
+		})
+	}
+}
+
+func TestDates(t *testing.T) {
+	t.Parallel()
+	at := func(d, h, m int) time.Time { return time.Date(2027, 1, d, h, m, 0, 0, wita) }
+	tests := []struct {
+		in       string
+		endOfDay bool
+		want     time.Time
+	}{
+		{"2027-01-12 08:00", false, at(12, 8, 0)},
+		{"2027-01-12 08.00", false, at(12, 8, 0)},
+		{"2027-1-5 8:30", false, at(5, 8, 30)},
+		{"2027-01-12 08:00:00", false, at(12, 8, 0)},
+		{"12/01/2027 08:00", false, at(12, 8, 0)},
+		{"12/01/2027 08.00", false, at(12, 8, 0)},
+		{"5/1/2027 13:15", false, at(5, 13, 15)},
+		{"12-01-2027 08:00", false, at(12, 8, 0)},
+		{"2027-01-12  08:00 ", false, at(12, 8, 0)},
+		{"2027-01-12T08:00", false, at(12, 8, 0)},
+		{"2027-01-12", false, at(12, 0, 0)},
+		{"2027-01-12", true, at(12, 23, 59)},
+		{"12/01/2027", true, at(12, 23, 59)},
+		{"2027-01-12T08:00:00+07:00", false, at(12, 9, 0)},
+		{"2027-01-12T00:00:00Z", false, at(12, 8, 0)},
+	}
+	for _, tt := range tests {
+		got, ok := parseDate(tt.in, wita, tt.endOfDay)
+		if !ok || !got.Equal(tt.want) {
+			t.Errorf("parseDate(%q, end=%v) = %v, %v; want %v", tt.in, tt.endOfDay, got, ok, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "besok", "2027-13-01", "30/02/2027", "01/25/2027", "2027-01-12 25:00", "12 Januari 2027"} {
+		if got, ok := parseDate(bad, wita, false); ok {
+			t.Errorf("parseDate(%q) = %v, want a problem", bad, got)
+		}
+	}
+}
+
+// TestRowsOfOneCourse checks rows with one code make one course, in the order of first
+// appearance, and that later rows may leave the course columns empty.
+func TestRowsOfOneCourse(t *testing.T) {
+	t.Parallel()
+	blank := []string{"judul", "", "kategori", "", "metode", "", "jp", "", "deskripsi", "", "terbit", ""}
+	data := csvOf(
+		validRow("terbit", "tidak", "sasaran", "Pengelola kepegawaian"),
+		validRow("kode", "SOS-LITDIG", "metode", "daring", "tautan_daring", "https://zoom.us/j/9", "lokasi", ""),
+		with(validRow(blank...), "angkatan", "Angkatan II", "zona", "WITA"),
+		nil, // a blank row is skipped, and still counted
+		with(validRow(blank...), "angkatan", "Angkatan III", "terbit", "TIDAK"),
+	)
+	got := mustParse(t, "k.csv", data, wib)
+	if len(got) != 2 || got[0].Code != "TEK-ANJAB" || got[1].Code != "SOS-LITDIG" {
+		t.Fatalf("courses %+v", got)
+	}
+	c := got[0]
+	if c.Published || c.Audience != "Pengelola kepegawaian" || c.Title != "Analisis Jabatan" || c.JP != 32 {
+		t.Errorf("course fields not kept from the first row: %+v", c)
+	}
+	var rows []int
+	for _, b := range c.Batches {
+		rows = append(rows, b.Row)
+	}
+	if diff := cmp.Diff([]int{2, 4, 6}, rows); diff != "" {
+		t.Errorf("batch rows (-want +got):\n%s", diff)
+	}
+	if c.Batches[1].TimeZone != "Asia/Makassar" || !got[1].Published || got[1].Method != "daring" {
+		t.Errorf("batch zone %s, second course %+v", c.Batches[1].TimeZone, got[1])
+	}
+}
+
+// TestXLSXCells checks an admin's workbook: real date cells (in the row's zone), a date cell
+// without a time, text dates, numbers as number cells, a code of digits as text.
+func TestXLSXCells(t *testing.T) {
+	t.Parallel()
+	r := xlsxRow(validRow("kode", "0012", "zona", "WITA", "selesai", "2027-01-15"), wita)
+	for i, c := range testColumns {
+		switch c {
+		case "jp", "kuota":
+			r[i] = 32
+		case "pendaftaran_ditutup":
+			r[i] = "05/01/2027 23:59" // typed as text
+		}
+	}
+	got := mustParse(t, "Katalog.XLSX", xlsxOf(t, [][]any{headerCells(), r}), wib)
+	b := got[0].Batches[0]
+	if got[0].Code != "0012" || got[0].JP != 32 || b.Quota != 32 {
+		t.Errorf("code %q, jp %d, quota %d", got[0].Code, got[0].JP, b.Quota)
+	}
+	if want := time.Date(2027, 1, 12, 0, 0, 0, 0, time.UTC); !b.Start.Equal(want) {
+		t.Errorf("start %v, want %v (08:00 WITA)", b.Start, want)
+	}
+	if want := time.Date(2027, 1, 15, 23, 59, 0, 0, wita); !b.End.Equal(want) {
+		t.Errorf("end %v, want %v: a date cell without a time ends the day", b.End, want)
+	}
+	if want := time.Date(2027, 1, 5, 23, 59, 0, 0, wita); !b.RegCloses.Equal(want) {
+		t.Errorf("registration closes %v, want %v", b.RegCloses, want)
+	}
+}
+
+// TestYAMLScalars checks YAML keeps what the admin wrote: no timestamps, no numbers from codes.
+func TestYAMLScalars(t *testing.T) {
+	t.Parallel()
+	data := []byte(`pelatihan:
+  - kode: 0012
+    judul: Literasi Digital
+    kategori: Sosial Kultural
+    metode: Daring
+    jp: 16
+    deskripsi: |
+      Keamanan akun.
+    terbit: false
+    angkatan:
+      - nama: Angkatan I
+        mulai: 2027-01-12 08:00
+        selesai: 2027-01-12
+        zona: WIT
+        tautan_daring: https://zoom.us/j/1
+        kuota: 40
+        pendaftaran_dibuka: 2026-12-01T00:00:00+07:00
+        pendaftaran_ditutup: 05/01/2027 23.59
+`)
+	got := mustParse(t, "katalog.yaml", data, wib)
+	c := got[0]
+	if c.Code != "0012" || c.Method != "daring" || c.Published || c.Description != "Keamanan akun." || c.Audience != "" {
+		t.Errorf("course %+v", c)
+	}
+	b := c.Batches[0]
+	if b.Row != 11 {
+		t.Errorf("batch row %d, want the line of its item, 11", b.Row)
+	}
+	if want := time.Date(2027, 1, 11, 23, 0, 0, 0, time.UTC); !b.Start.Equal(want) {
+		t.Errorf("start %v, want %v", b.Start, want)
+	}
+	if want := time.Date(2027, 1, 12, 23, 59, 0, 0, wit); !b.End.Equal(want) {
+		t.Errorf("end %v, want %v", b.End, want)
+	}
+	if want := time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC); !b.RegOpens.Equal(want) {
+		t.Errorf("registration opens %v, want %v: RFC 3339 keeps its offset", b.RegOpens, want)
+	}
+}
+
+// cmpIgnoreRow compares courses read from different formats, whose rows differ by nature.
+var cmpIgnoreRow = cmp.FilterPath(func(p cmp.Path) bool {
+	sf, ok := p.Last().(cmp.StructField)
+	return ok && sf.Name() == "Row"
+}, cmp.Ignore())

@@ -1,0 +1,128 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/storage/storagetest"
+)
+
+var now = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+
+func sampleCourse(quota int) catalogue.Course {
+	start := now.Add(30 * 24 * time.Hour)
+	return catalogue.Course{Code: "TEK-01", Title: "Analisis Jabatan", Category: "Teknis", Method: "klasikal", JP: 32,
+		Published: true, Batches: []catalogue.Batch{{Name: "Angkatan I", Start: start, End: start.Add(72 * time.Hour),
+			TimeZone: "Asia/Jakarta", Location: "Semarang", Quota: quota, RegOpens: now.Add(-time.Hour), RegCloses: start.Add(-time.Hour)}}}
+}
+
+func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(30)})
+	if err != nil || rep.CoursesAdded != 1 || rep.BatchesAdded != 1 {
+		t.Fatalf("first import %+v %v", rep, err)
+	}
+	rep, err = db.Import(ctx, []catalogue.Course{sampleCourse(30)})
+	if err != nil || rep != (flows.ImportReport{CoursesUnchanged: 1, BatchesUnchanged: 1}) {
+		t.Errorf("same file again %+v %v", rep, err)
+	}
+	changed := sampleCourse(35)
+	changed.Title = "Analisis Jabatan dan Beban Kerja"
+	rep, err = db.Import(ctx, []catalogue.Course{changed})
+	if err != nil || rep != (flows.ImportReport{CoursesChanged: 1, BatchesChanged: 1}) {
+		t.Errorf("changed file %+v %v", rep, err)
+	}
+	c, batches, err := db.Course(ctx, "TEK-01")
+	if err != nil || c.Title != "Analisis Jabatan dan Beban Kerja" || len(batches) != 1 || batches[0].Quota != 35 {
+		t.Errorf("stored %+v %+v %v", c, batches, err)
+	}
+}
+
+func TestEnrolWaitCancelPromote(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, _ := db.Course(ctx, "TEK-01")
+	b := batches[0]
+	var ids []int64
+	for i, nip := range []string{"198609262015051001", "198609262015051002", "198609262015051003"} {
+		p := participant(int64(i+1), nip)
+		if err := db.SaveParticipant(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	first, err := db.Enrol(ctx, ids[0], b.ID, now)
+	if err != nil || first.Status != flows.Registered {
+		t.Fatalf("first %+v %v", first, err)
+	}
+	second, _ := db.Enrol(ctx, ids[1], b.ID, now)
+	third, _ := db.Enrol(ctx, ids[2], b.ID, now)
+	if second.Status != flows.Waiting || second.Position != 1 || third.Position != 2 {
+		t.Errorf("waiting %+v %+v", second, third)
+	}
+	again, err := db.Enrol(ctx, ids[0], b.ID, now)
+	if err != nil || !again.Existing || again.ID != first.ID {
+		t.Errorf("a second enrolment %+v %v", again, err)
+	}
+	late := participant(9, "198609262015051009")
+	_ = db.SaveParticipant(ctx, &late)
+	if _, err := db.Enrol(ctx, late.ID, b.ID, b.StartsAt); !errors.Is(err, flows.ErrBatchUnavailable) {
+		t.Errorf("enrol once the batch started: %v", err)
+	}
+	cancelled, promo, err := db.Cancel(ctx, ids[0], first.ID, now)
+	if err != nil || cancelled.Status != flows.Cancelled || promo == nil || promo.Enrolment.ID != second.ID || promo.ChatID != 2 {
+		t.Fatalf("cancel %+v %+v %v", cancelled, promo, err)
+	}
+	if _, _, err := db.Cancel(ctx, ids[0], first.ID, now); !errors.Is(err, flows.ErrNotCancellable) {
+		t.Errorf("cancel twice: %v", err)
+	}
+	third, _ = db.Enrolment(ctx, ids[2], third.ID)
+	if third.Position != 1 {
+		t.Errorf("third moved to %d, want 1", third.Position)
+	}
+	// The promoted participant deletes their data: their seat goes to the third.
+	promos, err := db.DeleteParticipant(ctx, 2, now)
+	if err != nil || len(promos) != 1 || promos[0].ChatID != 3 {
+		t.Errorf("delete %+v %v", promos, err)
+	}
+}
+
+func TestWindowAndClash(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	a := sampleCourse(10)
+	b := sampleCourse(10)
+	b.Code, b.Title = "TEK-02", "Naskah Dinas"
+	b.Batches[0].Start = b.Batches[0].Start.Add(24 * time.Hour) // overlaps a's three days
+	b.Batches[0].End = b.Batches[0].Start.Add(8 * time.Hour)
+	if _, err := db.Import(ctx, []catalogue.Course{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	p := participant(1, "198609262015051001")
+	_ = db.SaveParticipant(ctx, &p)
+	_, ab, _ := db.Course(ctx, "TEK-01")
+	_, bb, _ := db.Course(ctx, "TEK-02")
+	if _, err := db.Enrol(ctx, p.ID, ab[0].ID, now.Add(-2*time.Hour)); err == nil {
+		t.Error("enrolled before the window opened")
+	} else if w := new(flows.WindowError); !errors.As(err, &w) {
+		t.Errorf("before window: %v", err)
+	}
+	if _, err := db.Enrol(ctx, p.ID, ab[0].ID, now); err != nil {
+		t.Fatal(err)
+	}
+	var clash *flows.ClashError
+	if _, err := db.Enrol(ctx, p.ID, bb[0].ID, now); !errors.As(err, &clash) || clash.Course.Code != "TEK-01" {
+		t.Errorf("clash: %v", err)
+	}
+}

@@ -1,0 +1,271 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+type enrolmentRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	ParticipantID int64
+	BatchID       int64
+	Status        string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	CancelledAt   *time.Time
+}
+
+func (enrolmentRow) TableName() string { return "enrolments" }
+
+// Enrol implements flows.Catalog. The participant's row is locked first, then the batch's, in
+// that order everywhere, so concurrent enrolments queue instead of overbooking and never
+// deadlock: two taps of one person run one after the other, and a batch's seats are counted
+// by one transaction at a time. Everything that does not need the batch lock (the second-tap
+// check, the clash check) runs before it, so the lock is held for one statement and the commit.
+func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.Time) (flows.Enrolment, error) {
+	var row enrolmentRow
+	existing := false
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p participantRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", participantID).Take(&p).Error; err != nil {
+			return mapErr(err, "lock participant")
+		}
+		err := tx.Where("participant_id = ? AND batch_id = ? AND status <> 'batal'", participantID, batchID).Take(&row).Error
+		if err == nil {
+			existing = true
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return mapErr(err, "existing enrolment")
+		}
+		var b batchRow
+		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return mapErr(err, "batch")
+		}
+		if err := b.domain().Availability(now); err != nil {
+			return err
+		}
+		if err := clash(tx, participantID, b); err != nil {
+			return err
+		}
+		// From here the batch is locked: the seat count and the insert see every earlier enrolment.
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status", "starts_at").Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		if b.Status != string(flows.BatchOpen) || !now.Before(b.StartsAt) {
+			return flows.ErrBatchUnavailable // cancelled or closed meanwhile
+		}
+		err = tx.Raw(`INSERT INTO enrolments (participant_id, batch_id, status)
+			SELECT ?, ?, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = ? AND status IN ?) < quota
+				THEN 'terdaftar' ELSE 'daftar_tunggu' END
+			FROM batches WHERE id = ?
+			RETURNING *`, participantID, batchID, batchID, seatStatuses, batchID).Scan(&row).Error
+		return mapErr(err, "insert enrolment")
+	})
+	if err != nil {
+		return flows.Enrolment{}, err
+	}
+	e, err := db.loadEnrolment(db.gorm.WithContext(ctx), row)
+	e.Existing = existing
+	return e, err
+}
+
+// clash finds a live enrolment of the participant in another batch at overlapping dates.
+func clash(tx *gorm.DB, participantID int64, b batchRow) error {
+	var other batchRow
+	err := tx.Table("batches").Select("batches.*").
+		Joins("JOIN enrolments e ON e.batch_id = batches.id").
+		Where("e.participant_id = ? AND e.status IN ('terdaftar','daftar_tunggu') AND batches.id <> ?", participantID, b.ID).
+		Where("batches.status <> 'cancelled' AND batches.starts_at < ? AND batches.ends_at > ?", b.EndsAt, b.StartsAt).
+		Order("batches.starts_at").Take(&other).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return mapErr(err, "clash")
+	}
+	var c courseRow
+	if err := tx.Where("id = ?", other.CourseID).Take(&c).Error; err != nil {
+		return mapErr(err, "clash course")
+	}
+	return &flows.ClashError{Course: c.domain(), Batch: other.domain()}
+}
+
+// loadEnrolment completes a row with its batch (without seat counts, which would cost two
+// scans of the batch's enrolments), course and waiting-list place.
+func (db *DB) loadEnrolment(tx *gorm.DB, r enrolmentRow) (flows.Enrolment, error) {
+	var b batchRow
+	if err := tx.Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
+		return flows.Enrolment{}, mapErr(err, "enrolment batch")
+	}
+	var c courseRow
+	if err := tx.Where("id = ?", b.CourseID).Take(&c).Error; err != nil {
+		return flows.Enrolment{}, mapErr(err, "enrolment course")
+	}
+	e := flows.Enrolment{ID: r.ID, ParticipantID: r.ParticipantID, Status: flows.EnrolmentStatus(r.Status),
+		CreatedAt: r.CreatedAt, Course: c.domain(), Batch: b.domain()}
+	if e.Status == flows.Waiting {
+		var ahead int64
+		err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status = 'daftar_tunggu' AND id <= ?", r.BatchID, r.ID).Count(&ahead).Error
+		if err != nil {
+			return flows.Enrolment{}, mapErr(err, "waiting place")
+		}
+		e.Position = int(ahead)
+	}
+	return e, nil
+}
+
+// Enrolments implements flows.Catalog: every enrolment of the participant, soonest first.
+func (db *DB) Enrolments(ctx context.Context, participantID int64) ([]flows.Enrolment, error) {
+	g := db.gorm.WithContext(ctx)
+	var rows []enrolmentRow
+	err := g.Joins("JOIN batches b ON b.id = enrolments.batch_id").Where("enrolments.participant_id = ?", participantID).
+		Order("b.starts_at, enrolments.id").Find(&rows).Error
+	if err != nil {
+		return nil, mapErr(err, "enrolments")
+	}
+	out := make([]flows.Enrolment, 0, len(rows))
+	for _, r := range rows {
+		e, err := db.loadEnrolment(g, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Enrolment implements flows.Catalog.
+func (db *DB) Enrolment(ctx context.Context, participantID, enrolmentID int64) (flows.Enrolment, error) {
+	g := db.gorm.WithContext(ctx)
+	var r enrolmentRow
+	if err := g.Where("id = ? AND participant_id = ?", enrolmentID, participantID).Take(&r).Error; err != nil {
+		return flows.Enrolment{}, mapErr(err, "enrolment")
+	}
+	return db.loadEnrolment(g, r)
+}
+
+// Cancel implements flows.Catalog.
+func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now time.Time) (flows.Enrolment, *flows.Promotion, error) {
+	var out flows.Enrolment
+	var promo *flows.Promotion
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p participantRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", participantID).Take(&p).Error; err != nil {
+			return mapErr(err, "lock participant")
+		}
+		var r enrolmentRow
+		if err := tx.Where("id = ? AND participant_id = ?", enrolmentID, participantID).Take(&r).Error; err != nil {
+			return mapErr(err, "enrolment")
+		}
+		var b batchRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		if r.Status != string(flows.Registered) && r.Status != string(flows.Waiting) || !now.Before(b.StartsAt) {
+			return flows.ErrNotCancellable
+		}
+		wasSeat := r.Status == string(flows.Registered)
+		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
+			return mapErr(err, "cancel")
+		}
+		var err error
+		if out, err = db.loadEnrolment(tx, r); err != nil {
+			return err
+		}
+		if wasSeat && b.Status == string(flows.BatchOpen) {
+			promo, err = db.promote(tx, b, now)
+		}
+		return err
+	})
+	return out, promo, err
+}
+
+// promote gives a free seat of b to the first on its waiting list, if any.
+func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion, error) {
+	var taken int64
+	if err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status IN ?", b.ID, seatStatuses).Count(&taken).Error; err != nil {
+		return nil, mapErr(err, "count seats")
+	}
+	if int(taken) >= b.Quota {
+		return nil, nil
+	}
+	var next enrolmentRow
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("batch_id = ? AND status = 'daftar_tunggu'", b.ID).
+		Order("id").Take(&next).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err, "first waiting")
+	}
+	if err := tx.Model(&next).Updates(map[string]any{"status": string(flows.Registered), "updated_at": now}).Error; err != nil {
+		return nil, mapErr(err, "promote")
+	}
+	e, err := db.loadEnrolment(tx, next)
+	if err != nil {
+		return nil, err
+	}
+	var p participantRow
+	if err := tx.Where("id = ?", next.ParticipantID).Take(&p).Error; err != nil {
+		return nil, mapErr(err, "promoted participant")
+	}
+	return &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, nil
+}
+
+// Roster implements flows.Catalog: every batch of a course with its live enrolments, seats first.
+func (db *DB) Roster(ctx context.Context, code string) (flows.Course, []flows.Batch, []flows.RosterEntry, error) {
+	g := db.gorm.WithContext(ctx)
+	var c courseRow
+	if err := g.Where("code = ?", code).Take(&c).Error; err != nil {
+		return flows.Course{}, nil, nil, mapErr(err, "course")
+	}
+	var brows []batchRow
+	if err := g.Select(batchCounts).Where("course_id = ?", c.ID).Order("starts_at, name").Find(&brows).Error; err != nil {
+		return flows.Course{}, nil, nil, mapErr(err, "batches")
+	}
+	batches := make([]flows.Batch, 0, len(brows))
+	byID := map[int64]flows.Batch{}
+	for _, b := range brows {
+		batches = append(batches, b.domain())
+		byID[b.ID] = b.domain()
+	}
+	var rows []enrolmentRow
+	err := g.Joins("JOIN batches b ON b.id = enrolments.batch_id").
+		Where("b.course_id = ? AND enrolments.status <> 'batal'", c.ID).
+		Order("b.starts_at, b.name, CASE WHEN enrolments.status = 'daftar_tunggu' THEN 1 ELSE 0 END, enrolments.id").
+		Find(&rows).Error
+	if err != nil {
+		return flows.Course{}, nil, nil, mapErr(err, "roster")
+	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ParticipantID)
+	}
+	var people []participantRow
+	if err := g.Where("id IN ?", ids).Find(&people).Error; err != nil {
+		return flows.Course{}, nil, nil, mapErr(err, "roster participants")
+	}
+	who := map[int64]participantRow{}
+	for _, p := range people {
+		who[p.ID] = p
+	}
+	entries := make([]flows.RosterEntry, 0, len(rows))
+	waiting := map[int64]int{}
+	for _, r := range rows {
+		e := flows.Enrolment{ID: r.ID, ParticipantID: r.ParticipantID, Status: flows.EnrolmentStatus(r.Status),
+			CreatedAt: r.CreatedAt, Course: c.domain(), Batch: byID[r.BatchID]}
+		if e.Status == flows.Waiting {
+			waiting[r.BatchID]++
+			e.Position = waiting[r.BatchID]
+		}
+		entries = append(entries, flows.RosterEntry{Enrolment: e, Participant: who[r.ParticipantID].domain()})
+	}
+	return c.domain(), batches, entries, nil
+}

@@ -1,0 +1,96 @@
+package storage
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+
+	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/catalogue"
+)
+
+// Import implements flows.Catalog: courses by code and batches by (course, name) are inserted
+// or updated in one transaction, so a file is imported whole or not at all, and importing the
+// same file again changes nothing. Batches missing from the file are left alone: they may
+// have participants, and a cancellation is an admin's decision, not a side effect.
+func (db *DB) Import(ctx context.Context, courses []catalogue.Course) (flows.ImportReport, error) {
+	var rep flows.ImportReport
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, c := range courses {
+			id, err := upsertCourse(tx, c, &rep)
+			if err != nil {
+				return err
+			}
+			for _, b := range c.Batches {
+				if err := upsertBatch(tx, id, b, &rep); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+func upsertCourse(tx *gorm.DB, c catalogue.Course, rep *flows.ImportReport) (int64, error) {
+	want := courseRow{Code: c.Code, Title: c.Title, Category: c.Category, Method: c.Method, JP: c.JP,
+		Description: c.Description, Audience: c.Audience, Published: c.Published}
+	var have courseRow
+	err := tx.Where("code = ?", c.Code).Take(&have).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Create(&want).Error; err != nil {
+			return 0, mapErr(err, "insert course")
+		}
+		rep.CoursesAdded++
+		return want.ID, nil
+	}
+	if err != nil {
+		return 0, mapErr(err, "find course")
+	}
+	if have.Title == want.Title && have.Category == want.Category && have.Method == want.Method && have.JP == want.JP &&
+		have.Description == want.Description && have.Audience == want.Audience && have.Published == want.Published {
+		rep.CoursesUnchanged++
+		return have.ID, nil
+	}
+	err = tx.Model(&have).Updates(map[string]any{"title": want.Title, "category": want.Category, "method": want.Method,
+		"jp": want.JP, "description": want.Description, "audience": want.Audience, "published": want.Published,
+		"updated_at": gorm.Expr("now()")}).Error
+	if err != nil {
+		return 0, mapErr(err, "update course")
+	}
+	rep.CoursesChanged++
+	return have.ID, nil
+}
+
+func upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, rep *flows.ImportReport) error {
+	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
+		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
+		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen)}
+	var have batchRow
+	err := tx.Where("course_id = ? AND name = ?", courseID, b.Name).Take(&have).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := tx.Omit("Registered", "Waiting").Create(&want).Error; err != nil {
+			return mapErr(err, "insert batch")
+		}
+		rep.BatchesAdded++
+		return nil
+	}
+	if err != nil {
+		return mapErr(err, "find batch")
+	}
+	if have.StartsAt.Equal(want.StartsAt) && have.EndsAt.Equal(want.EndsAt) && have.TimeZone == want.TimeZone &&
+		have.Location == want.Location && have.OnlineURL == want.OnlineURL && have.Quota == want.Quota &&
+		have.RegOpensAt.Equal(want.RegOpensAt) && have.RegClosesAt.Equal(want.RegClosesAt) {
+		rep.BatchesUnchanged++
+		return nil
+	}
+	err = tx.Model(&have).Updates(map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
+		"time_zone": want.TimeZone, "location": want.Location, "online_url": want.OnlineURL, "quota": want.Quota,
+		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "updated_at": gorm.Expr("now()")}).Error
+	if err != nil {
+		return mapErr(err, "update batch")
+	}
+	rep.BatchesChanged++
+	return nil
+}
