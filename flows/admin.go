@@ -153,16 +153,19 @@ func (c *conv) importDocument(doc *Document) error {
 		c.say(Reply{Text: T("impor_bot.ditolak", "Name", doc.Name, "Count", len(problems)), Parts: []Text{joinLines(lines)}})
 		return nil
 	}
-	rep, err := c.e.catalog.Import(c.ctx, courses)
+	rep, err := c.e.catalog.Import(c.ctx, courses, c.e.now())
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	c.say(Reply{Text: importReport(doc.Name, rep)})
+	for i := range rep.Promotions {
+		c.notifyPromotion(&rep.Promotions[i])
+	}
 	return nil
 }
 
 func importReport(name string, r ImportReport) Text {
 	return T("impor_bot.berhasil", "Name", name,
 		"CA", r.CoursesAdded, "CC", r.CoursesChanged, "CU", r.CoursesUnchanged,
-		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged)
+		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions))
 }

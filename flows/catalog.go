@@ -173,6 +173,8 @@ type RosterEntry struct {
 type ImportReport struct {
 	CoursesAdded, CoursesChanged, CoursesUnchanged int
 	BatchesAdded, BatchesChanged, BatchesUnchanged int
+	// Promotions are participants moved up from a waiting list because a quota grew.
+	Promotions []Promotion
 }
 
 // Catalog is what flows need of the catalogue and enrolments in Postgres.
@@ -193,8 +195,9 @@ type Catalog interface {
 	// transaction, gives a freed seat to the first on the waiting list.
 	Cancel(ctx context.Context, participantID, enrolmentID int64, now time.Time) (Enrolment, *Promotion, error)
 	Roster(ctx context.Context, code string) (Course, []Batch, []RosterEntry, error)
-	// Import upserts a parsed catalogue in one transaction.
-	Import(ctx context.Context, courses []catalogue.Course) (ImportReport, error)
+	// Import upserts a parsed catalogue in one transaction; seats added to a batch go to its
+	// waiting list first.
+	Import(ctx context.Context, courses []catalogue.Course, now time.Time) (ImportReport, error)
 }
 
 // Files fetches a file a user sent.

@@ -239,7 +239,7 @@ func (c *conv) courseDetail(code string, edit bool) error {
 		lines = append(lines, T("katalog.tanpa_angkatan"))
 	}
 	rows = append(rows, []Button{Btn("katalog.kembali", "k:l:0::"), Btn("menu.kembali", "m:home")})
-	c.say(Reply{Edit: edit, Text: courseText(course), Parts: []Text{T("katalog.angkatan_judul"), joinLines(lines)}, Buttons: rows})
+	c.say(Reply{Edit: edit, Text: courseText(course), Parts: append([]Text{T("katalog.angkatan_judul")}, lines...), Buttons: rows})
 	return nil
 }
 

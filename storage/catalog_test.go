@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,18 +25,18 @@ func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(30)})
+	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(30)}, now)
 	if err != nil || rep.CoursesAdded != 1 || rep.BatchesAdded != 1 {
 		t.Fatalf("first import %+v %v", rep, err)
 	}
-	rep, err = db.Import(ctx, []catalogue.Course{sampleCourse(30)})
-	if err != nil || rep != (flows.ImportReport{CoursesUnchanged: 1, BatchesUnchanged: 1}) {
+	rep, err = db.Import(ctx, []catalogue.Course{sampleCourse(30)}, now)
+	if err != nil || counts(rep) != [6]int{0, 0, 1, 0, 0, 1} {
 		t.Errorf("same file again %+v %v", rep, err)
 	}
 	changed := sampleCourse(35)
 	changed.Title = "Analisis Jabatan dan Beban Kerja"
-	rep, err = db.Import(ctx, []catalogue.Course{changed})
-	if err != nil || rep != (flows.ImportReport{CoursesChanged: 1, BatchesChanged: 1}) {
+	rep, err = db.Import(ctx, []catalogue.Course{changed}, now)
+	if err != nil || counts(rep) != [6]int{0, 1, 0, 0, 1, 0} {
 		t.Errorf("changed file %+v %v", rep, err)
 	}
 	c, batches, err := db.Course(ctx, "TEK-01")
@@ -44,11 +45,47 @@ func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
 	}
 }
 
+func counts(r flows.ImportReport) [6]int {
+	return [6]int{r.CoursesAdded, r.CoursesChanged, r.CoursesUnchanged, r.BatchesAdded, r.BatchesChanged, r.BatchesUnchanged}
+}
+
+// TestMoreSeatsGoToTheWaitingListFirst: an admin raises a full batch's quota; those waiting
+// get the seats, in order, before anyone new.
+func TestMoreSeatsGoToTheWaitingListFirst(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}, now); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, _ := db.Course(ctx, "TEK-01")
+	var enrolled []flows.Enrolment
+	for i := range 4 {
+		p := participant(int64(i+1), fmt.Sprintf("19860926201505100%d", i+1))
+		if err := db.SaveParticipant(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		e, err := db.Enrol(ctx, p.ID, batches[0].ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enrolled = append(enrolled, e)
+	}
+	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(3)}, now)
+	if err != nil || len(rep.Promotions) != 2 || rep.Promotions[0].ChatID != 2 || rep.Promotions[1].ChatID != 3 {
+		t.Fatalf("quota 1 → 3: %+v %v", rep.Promotions, err)
+	}
+	last, _ := db.Enrolment(ctx, enrolled[3].ParticipantID, enrolled[3].ID)
+	if last.Status != flows.Waiting || last.Position != 1 {
+		t.Errorf("the fourth: %+v", last)
+	}
+}
+
 func TestEnrolWaitCancelPromote(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}); err != nil {
+	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}, now); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -106,7 +143,7 @@ func TestWindowAndClash(t *testing.T) {
 	b.Code, b.Title = "TEK-02", "Naskah Dinas"
 	b.Batches[0].Start = b.Batches[0].Start.Add(24 * time.Hour) // overlaps a's three days
 	b.Batches[0].End = b.Batches[0].Start.Add(8 * time.Hour)
-	if _, err := db.Import(ctx, []catalogue.Course{a, b}); err != nil {
+	if _, err := db.Import(ctx, []catalogue.Course{a, b}, now); err != nil {
 		t.Fatal(err)
 	}
 	p := participant(1, "198609262015051001")

@@ -63,9 +63,10 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		}
 		err = tx.Raw(`INSERT INTO enrolments (participant_id, batch_id, status)
 			SELECT ?, ?, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = ? AND status IN ?) < quota
+				AND NOT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = ? AND status = 'daftar_tunggu')
 				THEN 'terdaftar' ELSE 'daftar_tunggu' END
 			FROM batches WHERE id = ?
-			RETURNING *`, participantID, batchID, batchID, seatStatuses, batchID).Scan(&row).Error
+			RETURNING *`, participantID, batchID, batchID, seatStatuses, batchID, batchID).Scan(&row).Error
 		return mapErr(err, "insert enrolment")
 	})
 	if err != nil {
@@ -185,6 +186,18 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 		return err
 	})
 	return out, promo, err
+}
+
+// promoteAll gives every free seat of b to the waiting list, first come first served.
+func (db *DB) promoteAll(tx *gorm.DB, b batchRow, now time.Time) ([]flows.Promotion, error) {
+	var out []flows.Promotion
+	for {
+		p, err := db.promote(tx, b, now)
+		if err != nil || p == nil {
+			return out, err
+		}
+		out = append(out, *p)
+	}
 }
 
 // promote gives a free seat of b to the first on its waiting list, if any.

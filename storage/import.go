@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -14,7 +15,7 @@ import (
 // or updated in one transaction, so a file is imported whole or not at all, and importing the
 // same file again changes nothing. Batches missing from the file are left alone: they may
 // have participants, and a cancellation is an admin's decision, not a side effect.
-func (db *DB) Import(ctx context.Context, courses []catalogue.Course) (flows.ImportReport, error) {
+func (db *DB) Import(ctx context.Context, courses []catalogue.Course, now time.Time) (flows.ImportReport, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, c := range courses {
@@ -23,7 +24,7 @@ func (db *DB) Import(ctx context.Context, courses []catalogue.Course) (flows.Imp
 				return err
 			}
 			for _, b := range c.Batches {
-				if err := upsertBatch(tx, id, b, &rep); err != nil {
+				if err := db.upsertBatch(tx, id, b, now, &rep); err != nil {
 					return err
 				}
 			}
@@ -63,7 +64,7 @@ func upsertCourse(tx *gorm.DB, c catalogue.Course, rep *flows.ImportReport) (int
 	return have.ID, nil
 }
 
-func upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, rep *flows.ImportReport) error {
+func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, now time.Time, rep *flows.ImportReport) error {
 	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
 		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
 		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen)}
@@ -85,6 +86,7 @@ func upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, rep *flows.Impo
 		rep.BatchesUnchanged++
 		return nil
 	}
+	oldQuota := have.Quota
 	err = tx.Model(&have).Updates(map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
 		"time_zone": want.TimeZone, "location": want.Location, "online_url": want.OnlineURL, "quota": want.Quota,
 		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "updated_at": gorm.Expr("now()")}).Error
@@ -92,5 +94,12 @@ func upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, rep *flows.Impo
 		return mapErr(err, "update batch")
 	}
 	rep.BatchesChanged++
+	if want.Quota > oldQuota && have.Status == string(flows.BatchOpen) && now.Before(want.StartsAt) {
+		// More seats: they go to the waiting list first, in order, before any newcomer.
+		have.Quota = want.Quota
+		promos, err := db.promoteAll(tx, have, now)
+		rep.Promotions = append(rep.Promotions, promos...)
+		return err
+	}
 	return nil
 }

@@ -43,7 +43,7 @@ func course(code, title string, batches ...catalogue.Batch) catalogue.Course {
 
 func (h *harness) seed(courses ...catalogue.Course) {
 	h.t.Helper()
-	if _, err := h.db.Import(context.Background(), courses); err != nil {
+	if _, err := h.db.Import(context.Background(), courses, testNow); err != nil {
 		h.t.Fatal(err)
 	}
 }
