@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -98,19 +99,30 @@ func clash(tx *gorm.DB, participantID int64, b batchRow) error {
 	return &flows.ClashError{Course: c.domain(), Batch: other.domain()}
 }
 
+// batchWithCourse is a batch and its course read in one query.
+type batchWithCourse struct {
+	Batch  batchRow  `gorm:"embedded"`
+	Course courseRow `gorm:"embedded;embeddedPrefix:c_"`
+}
+
+const selectBatchWithCourse = `SELECT b.*, c.id AS c_id, c.code AS c_code, c.title AS c_title,
+	c.category AS c_category, c.method AS c_method, c.jp AS c_jp, c.description AS c_description,
+	c.audience AS c_audience, c.published AS c_published
+	FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = ?`
+
 // loadEnrolment completes a row with its batch (without seat counts, which would cost two
 // scans of the batch's enrolments), course and waiting-list place.
 func (db *DB) loadEnrolment(tx *gorm.DB, r enrolmentRow) (flows.Enrolment, error) {
-	var b batchRow
-	if err := tx.Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
-		return flows.Enrolment{}, mapErr(err, "enrolment batch")
+	var bc batchWithCourse
+	res := tx.Raw(selectBatchWithCourse, r.BatchID).Scan(&bc)
+	if res.Error != nil {
+		return flows.Enrolment{}, mapErr(res.Error, "enrolment batch")
 	}
-	var c courseRow
-	if err := tx.Where("id = ?", b.CourseID).Take(&c).Error; err != nil {
-		return flows.Enrolment{}, mapErr(err, "enrolment course")
+	if res.RowsAffected == 0 {
+		return flows.Enrolment{}, fmt.Errorf("enrolment batch: %w", flows.ErrNotFound)
 	}
 	e := flows.Enrolment{ID: r.ID, ParticipantID: r.ParticipantID, Status: flows.EnrolmentStatus(r.Status),
-		CreatedAt: r.CreatedAt, Course: c.domain(), Batch: b.domain()}
+		CreatedAt: r.CreatedAt, Course: bc.Course.domain(), Batch: bc.Batch.domain()}
 	if e.Status == flows.Waiting {
 		var ahead int64
 		err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status = 'daftar_tunggu' AND id <= ?", r.BatchID, r.ID).Count(&ahead).Error
