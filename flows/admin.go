@@ -45,8 +45,9 @@ func (c *conv) roster(code string) error {
 			lines = append(lines, T(key, "N", len(lines)+1, "Name", e.Participant.Name, "Agency", e.Participant.Agency,
 				"Position", e.Enrolment.Position))
 		}
-		if len(lines) > 40 {
-			lines = append(lines[:40], T("peserta.lainnya", "Count", len(lines)-40))
+		// One message holds 4,096 characters: the list is cut, the files have everyone.
+		if limit := max(5, 45/max(len(batches), 1)); len(lines) > limit {
+			lines = append(lines[:limit], T("peserta.lainnya", "Count", len(lines)-limit))
 		}
 		if len(lines) == 0 {
 			lines = []Text{T("peserta.kosong")}

@@ -12,6 +12,9 @@ import (
 // pageSize is how many courses one catalogue page shows: what fits a phone screen.
 const pageSize = 5
 
+// maxBatchesShown bounds a course page: its text and buttons must fit one message.
+const maxBatchesShown = 6
+
 // listView is one page of the catalogue, under the filters in force. It travels in callback
 // data, so every button still works after a restart or on another replica.
 type listView struct {
@@ -224,6 +227,10 @@ func (c *conv) courseDetail(code string, edit bool) error {
 	now := c.e.now()
 	var lines []Text
 	var rows [][]Button
+	if len(batches) > maxBatchesShown {
+		// A message holds 4,096 characters: the soonest batches are the ones that matter.
+		batches = batches[:maxBatchesShown]
+	}
 	for _, b := range batches {
 		lines = append(lines, c.batchLine(b, mine[b.ID], now))
 		if _, enrolled := mine[b.ID]; enrolled || b.Availability(now) != nil {
