@@ -187,7 +187,8 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 	if err != nil {
 		return "fault", fmt.Errorf("lock chat: %w", err)
 	}
-	stop := keepAlive(lock)
+	// A slow update (a send waiting out a 429) keeps its chat.
+	stop := keepAlive(context.Background(), lock, lockTTL, nil)
 	defer func() {
 		stop()
 		_ = lock.Unlock(context.WithoutCancel(ctx))
@@ -255,18 +256,22 @@ func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, 
 	return out, "ok"
 }
 
-// keepAlive extends the chat lock while a long update (a slow send) is in hand.
-func keepAlive(l Lock) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+// keepAlive extends l every ttl/3 until ctx ends or stop is called; lost is called (once) if
+// the lock could not be extended, which means another holder may have it.
+func keepAlive(ctx context.Context, l Lock, ttl time.Duration, lost func(error)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
 	go func() {
-		t := time.NewTicker(lockTTL / 3)
+		t := time.NewTicker(ttl / 3)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if l.Extend(ctx) != nil {
+				if err := l.Extend(ctx); err != nil {
+					if ctx.Err() == nil && lost != nil {
+						lost(err)
+					}
 					return
 				}
 			}

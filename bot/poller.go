@@ -63,22 +63,11 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) lead(ctx context.Context, lease Lock) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() {
-		t := time.NewTicker(p.LeaseTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := lease.Extend(ctx); err != nil && ctx.Err() == nil {
-					p.Log.Warn("poller lease lost", "err", err)
-					cancel()
-					return
-				}
-			}
-		}
-	}()
+	stop := keepAlive(ctx, lease, p.LeaseTTL, func(err error) {
+		p.Log.Warn("poller lease lost", "err", err)
+		cancel()
+	})
+	defer stop()
 	var offset int64
 	backoff := time.Second
 	for ctx.Err() == nil {

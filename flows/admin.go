@@ -149,7 +149,7 @@ func (c *conv) importDocument(doc *Document) error {
 				lines = append(lines, T("impor_bot.lainnya", "Count", len(problems)-15))
 				break
 			}
-			lines = append(lines, T(p.Key, argsOf(p.Args)...))
+			lines = append(lines, ProblemText(p))
 		}
 		c.say(Reply{Text: T("impor_bot.ditolak", "Name", doc.Name, "Count", len(problems)), Parts: []Text{joinLines(lines)}})
 		return nil
@@ -164,6 +164,9 @@ func (c *conv) importDocument(doc *Document) error {
 	}
 	return nil
 }
+
+// ProblemText is a catalogue file's problem as the admin reads it.
+func ProblemText(p catalogue.Problem) Text { return T(p.Key, argsOf(p.Args)...) }
 
 func importReport(name string, r ImportReport) Text {
 	return T("impor_bot.berhasil", "Name", name,

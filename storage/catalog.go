@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -161,11 +160,4 @@ func (db *DB) Batch(ctx context.Context, id int64) (flows.Course, flows.Batch, e
 		return flows.Course{}, flows.Batch{}, mapErr(err, "course of batch")
 	}
 	return c.domain(), b.domain(), nil
-}
-
-func wrap(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/flows/catalogue"
 	"github.com/bpsdm/asnbot/locales"
-	"github.com/bpsdm/asnbot/storage"
 )
 
 // importFile loads a catalogue file (.csv, .xlsx, .yaml) into the database: all of it, or,
@@ -32,7 +31,7 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	courses, problems := catalogue.Parse(filepath.Base(args[0]), data, cfg.location)
 	if len(problems) > 0 {
 		for _, p := range problems {
-			line, err := r.Plain(flows.T(p.Key, argsOf(p.Args)...))
+			line, err := r.Plain(flows.ProblemText(p))
 			if err != nil {
 				line = p.Key
 			}
@@ -40,14 +39,11 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 		}
 		return fmt.Errorf("%s: %d problems, nothing imported", args[0], len(problems))
 	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2})
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, log); err != nil {
-		return err
-	}
 	rep, err := db.Import(ctx, courses, time.Now())
 	if err != nil {
 		return err
@@ -60,12 +56,4 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 			"they are not notified by this command (send the file to the bot to notify them)\n", n)
 	}
 	return nil
-}
-
-func argsOf(m map[string]any) []any {
-	kv := make([]any, 0, 2*len(m))
-	for k, v := range m {
-		kv = append(kv, k, v)
-	}
-	return kv
 }

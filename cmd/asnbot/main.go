@@ -80,16 +80,25 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 }
 
 func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
-	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2})
+	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Migrate(ctx, log); err != nil {
-		return err
-	}
 	log.Info("database is up to date")
-	return nil
+	return db.Close()
+}
+
+// openMigrated opens the database for a one-off command, creating and migrating it as needed.
+func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (*storage.DB, error) {
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, log); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // health asks the bot's own /healthz; the runtime image has no curl.

@@ -26,7 +26,6 @@ import (
 type deps struct {
 	now       func() time.Time
 	listening func(addr string)
-	pollWait  time.Duration
 }
 
 func (d deps) ready(addr string) {
@@ -127,7 +126,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		}
 		log.Info("long polling", "addr", ln.Addr().String())
 		d.ready(ln.Addr().String())
-		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log, Timeout: d.pollWait}
+		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log}
 		_ = p.Run(ctx)
 	}
 
