@@ -179,6 +179,17 @@ func (p *Pipeline) Close(ctx context.Context) {
 
 // handle runs one update and names its outcome for the metrics.
 func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error) {
+	if m := u.MyChatMember; m != nil {
+		if m.Chat.Type != models.ChatTypePrivate || m.NewChatMember.Type != models.ChatMemberTypeBanned || p.cfg.Sender.Unreachable == nil {
+			return "ignored", nil
+		}
+		// The user blocked the bot: stop planning messages to them now, not at the next 403.
+		// Writing to the bot again clears the mark (flows does that on any input).
+		if err := p.cfg.Sender.Unreachable.MarkUnreachable(ctx, m.Chat.ID); err != nil {
+			return "fault", fmt.Errorf("mark unreachable: %w", err)
+		}
+		return "ok", nil
+	}
 	in, ok := toInput(u, p.cfg.BotUsername)
 	if !ok {
 		return "ignored", nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bpsdm/asnbot/bot"
@@ -211,6 +212,29 @@ func TestForbiddenMarksUnreachable(t *testing.T) {
 	}
 	if n := len(r.tg.Calls("sendMessage")); n != 1 {
 		t.Errorf("a 403 was retried: %d calls", n)
+	}
+}
+
+func TestBlockingTheBotMarksUnreachable(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, handlerFunc(echo), storage.RedisOptions{})
+	r.poll(t)
+	u := models.User{ID: 11, FirstName: "K"}
+	member := func(status models.ChatMemberType) models.ChatMember {
+		if status == models.ChatMemberTypeBanned {
+			return models.ChatMember{Type: status, Banned: &models.ChatMemberBanned{Status: status, User: &u}}
+		}
+		return models.ChatMember{Type: status, Member: &models.ChatMemberMember{Status: status, User: &u}}
+	}
+	r.tg.Enqueue(models.Update{MyChatMember: &models.ChatMemberUpdated{
+		Chat: models.Chat{ID: 11, Type: models.ChatTypePrivate}, From: u, Date: 1,
+		OldChatMember: member(models.ChatMemberTypeMember), NewChatMember: member(models.ChatMemberTypeBanned),
+	}})
+	r.tg.WaitIdle(t)
+	r.marked.mu.Lock()
+	defer r.marked.mu.Unlock()
+	if len(r.marked.chats) != 1 || r.marked.chats[0] != 11 {
+		t.Errorf("marked %v", r.marked.chats)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // AllowedUpdates are the update types the bot asks Telegram for.
-var AllowedUpdates = []string{"message", "callback_query"}
+var AllowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
 // Poller takes updates by long polling. Unlike the library's loop, it confirms an update's
 // offset to Telegram only after the pipeline has handled it, so a crash or a deploy loses
