@@ -200,8 +200,10 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 	// An edit can carry only an inline keyboard; a reply keyboard needs a new message.
 	if rep.Edit && msgID != 0 && len(rep.Keyboard) == 0 && !rep.RemoveKeyboard {
 		p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
-		if markup != nil {
-			p.ReplyMarkup = markup
+		p.ReplyMarkup = markup
+		if markup == nil {
+			// Say explicitly that the old buttons go, rather than rely on omission.
+			p.ReplyMarkup = inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 		}
 		err := s.Call(ctx, "editMessageText", chatID, func(ctx context.Context) error {
 			_, err := s.API.EditMessageText(ctx, p)
