@@ -6,6 +6,7 @@ package bot
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/go-telegram/bot/models"
 
@@ -59,7 +60,11 @@ func messageKind(m *models.Message, botUsername string, in *flows.Input) {
 		in.Kind = flows.KindDocument
 		in.Document = &flows.Document{FileID: m.Document.FileID, Name: m.Document.FileName, Size: m.Document.FileSize}
 	case strings.HasPrefix(m.Text, "/"):
-		cmd, args, _ := strings.Cut(m.Text[1:], " ")
+		body := m.Text[1:]
+		cmd, args := body, ""
+		if i := strings.IndexFunc(body, unicode.IsSpace); i >= 0 {
+			cmd, args = body[:i], body[i:]
+		}
 		name, target, addressed := strings.Cut(cmd, "@")
 		if addressed && botUsername != "" && !strings.EqualFold(target, botUsername) {
 			return // a command for another bot in a group

@@ -74,6 +74,9 @@ type job struct {
 // ErrClosed: the pipeline is shutting down and takes no more updates.
 var ErrClosed = errors.New("pipeline closed")
 
+// updateTimeout bounds the handling of one update, sends and their retries included.
+const updateTimeout = 2 * time.Minute
+
 // lockTTL bounds how long a crashed replica can hold a chat; the holder extends it while it works.
 const lockTTL = 30 * time.Second
 
@@ -151,7 +154,11 @@ func (p *Pipeline) drain(chat int64) {
 
 		p.slots <- struct{}{}
 		start := time.Now()
-		result, err := p.handle(p.ctx, j.u)
+		// A deadline per update: one stuck call (a download, a long 429) cannot hold the
+		// chat, the poller's batch or a shutdown for ever.
+		ctx, cancel := context.WithTimeout(p.ctx, updateTimeout)
+		result, err := p.handle(ctx, j.u)
+		cancel()
 		<-p.slots
 		<-p.room
 		p.cfg.Metrics.updates.WithLabelValues(updateKind(j.u), result).Inc()
@@ -213,6 +220,10 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 		return "duplicate", nil
 	}
 	result := p.run(ctx, u, in)
+	if p.ctx.Err() != nil {
+		// Cut off by a shutdown: not confirmed, so Telegram hands it over again.
+		return "fault", fmt.Errorf("update %d cut off by shutdown: %w", u.ID, p.ctx.Err())
+	}
 	if err := p.cfg.Coordinator.MarkHandled(ctx, u.ID); err != nil {
 		// The user has their answer; a redelivery would only repeat it.
 		p.cfg.Log.Warn("mark handled failed", "update", u.ID, "err", err)
@@ -272,6 +283,7 @@ func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, 
 func keepAlive(ctx context.Context, l Lock, ttl time.Duration, lost func(error)) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	go func() {
+		failures := 0
 		t := time.NewTicker(ttl / 3)
 		defer t.Stop()
 		for {
@@ -279,12 +291,19 @@ func keepAlive(ctx context.Context, l Lock, ttl time.Duration, lost func(error))
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := l.Extend(ctx); err != nil {
-					if ctx.Err() == nil && lost != nil {
-						lost(err)
-					}
-					return
+				err := l.Extend(ctx)
+				if err == nil {
+					failures = 0
+					continue
 				}
+				// A Redis hiccup is retried at the next tick; the TTL leaves room for two.
+				if failures++; failures < 2 && ctx.Err() == nil {
+					continue
+				}
+				if ctx.Err() == nil && lost != nil {
+					lost(err)
+				}
+				return
 			}
 		}
 	}()

@@ -120,10 +120,12 @@ func rosterCSV(entries []RosterEntry) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff") // Excel opens a UTF-8 CSV correctly only with a BOM
 	w := csv.NewWriter(&buf)
-	// A NIP is 18 digits: Excel would turn it into 1.98609E+17 unless it is text.
-	for i, r := range rosterRows(entries) {
-		if i > 0 {
-			r[4] = "'" + r[4]
+	for _, r := range rosterRows(entries) {
+		for j, cell := range r {
+			// What a participant typed must not become a formula in the admin's spreadsheet.
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				r[j] = "'" + cell
+			}
 		}
 		_ = w.Write(r)
 	}

@@ -101,7 +101,7 @@ func (b Batch) Availability(now time.Time) error {
 	case b.Status != BatchOpen || !now.Before(b.StartsAt):
 		return ErrBatchUnavailable
 	case now.Before(b.RegOpensAt), !now.Before(b.RegClosesAt):
-		return &WindowError{Opens: b.RegOpensAt, Closes: b.RegClosesAt}
+		return &WindowError{Opens: b.RegOpensAt, Closes: b.RegClosesAt, Zone: b.Zone()}
 	}
 	return nil
 }
@@ -135,7 +135,10 @@ var (
 )
 
 // WindowError: the registration window is not open.
-type WindowError struct{ Opens, Closes time.Time }
+type WindowError struct {
+	Opens, Closes time.Time
+	Zone          *time.Location // the batch's, to show the dates as its page does
+}
 
 func (e *WindowError) Error() string { return "registration window closed" }
 

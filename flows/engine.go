@@ -74,6 +74,9 @@ func (c *conv) command(n string) bool { return c.in.Kind == KindCommand && c.in.
 // changed that the user would miss, and the caller tells them politely to try again.
 func (e *Engine) Handle(ctx context.Context, in Input) (Output, error) {
 	if !in.Private {
+		if in.Kind != KindCommand {
+			return Output{}, nil // service messages and chatter in a group are not for us
+		}
 		// Personal data is never asked for in a group; one short pointer to the private chat.
 		return Output{Replies: []Reply{{Text: T("grup.hanya_pribadi")}}}, nil
 	}
@@ -168,6 +171,10 @@ func (c *conv) idle() error {
 	switch {
 	case c.command("katalog"):
 		return c.catalogPage(listView{}, false)
+	case c.command("peserta") && c.isAdmin():
+		return c.roster(c.in.Text)
+	case c.in.Kind == KindDocument && c.isAdmin():
+		return c.importDocument(c.in.Document)
 	case !c.registered():
 		c.say(Reply{Text: T("umum.belum_terdaftar")})
 	case c.command("menu"):
@@ -178,15 +185,11 @@ func (c *conv) idle() error {
 		return c.myTrainings(false)
 	case c.command("hapusdata"):
 		c.askDelete()
-	case c.command("peserta") && c.isAdmin():
-		return c.roster(c.in.Text)
 	case c.in.Kind == KindCommand:
 		c.say(Reply{Text: T("umum.perintah_tidak_dikenal")})
 	case c.in.Kind == KindText:
 		// Typed words while nothing is asked are a search of the catalogue.
 		return c.search(c.in.Text)
-	case c.in.Kind == KindDocument && c.isAdmin():
-		return c.importDocument(c.in.Document)
 	default:
 		c.say(Reply{Text: T("umum.tidak_dipahami")})
 	}

@@ -113,9 +113,9 @@ func (c *conv) refusal(err error) Text {
 			"Start", clash.Batch.StartsAt.In(z), "End", clash.Batch.EndsAt.In(z))
 	case errors.As(err, &window):
 		if c.e.now().Before(window.Opens) {
-			return T("daftar_angkatan.belum_dibuka", "Opens", window.Opens.In(c.e.zone), "Closes", window.Closes.In(c.e.zone))
+			return T("daftar_angkatan.belum_dibuka", "Opens", window.Opens.In(window.Zone), "Closes", window.Closes.In(window.Zone))
 		}
-		return T("daftar_angkatan.sudah_ditutup", "Opens", window.Opens.In(c.e.zone), "Closes", window.Closes.In(c.e.zone))
+		return T("daftar_angkatan.sudah_ditutup", "Opens", window.Opens.In(window.Zone), "Closes", window.Closes.In(window.Zone))
 	}
 	return T("daftar_angkatan.tidak_tersedia")
 }

@@ -40,12 +40,14 @@ func parseListView(data string) (listView, bool) {
 		return listView{Page: n, Query: q}, ok && err == nil && n >= 0
 	}
 	rest, ok := strings.CutPrefix(data, "k:l:")
-	parts := strings.Split(rest, ":")
-	if !ok || len(parts) != 3 {
+	page, rest, ok2 := strings.Cut(rest, ":")
+	last := strings.LastIndex(rest, ":")
+	if !ok || !ok2 || last < 0 {
 		return listView{}, false
 	}
-	n, err := strconv.Atoi(parts[0])
-	return listView{Page: n, Category: parts[1], Method: parts[2]}, err == nil && n >= 0
+	// The page comes first and the method last; the category between may itself hold a colon.
+	n, err := strconv.Atoi(page)
+	return listView{Page: n, Category: rest[:last], Method: rest[last+1:]}, err == nil && n >= 0
 }
 
 // cutBytes shortens s to at most n bytes without splitting a character.
@@ -227,6 +229,13 @@ func (c *conv) courseDetail(code string, edit bool) error {
 	now := c.e.now()
 	var lines []Text
 	var rows [][]Button
+	upcoming := batches[:0:0]
+	for _, b := range batches {
+		if now.Before(b.StartsAt) || mine[b.ID].Live() {
+			upcoming = append(upcoming, b) // past batches are history, not choices
+		}
+	}
+	batches = upcoming
 	if len(batches) > maxBatchesShown {
 		// A message holds 4,096 characters: the soonest batches are the ones that matter.
 		batches = batches[:maxBatchesShown]

@@ -103,7 +103,7 @@ func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.Course
 	var rows []courseRow
 	err := catalogueScope(g, f).
 		Select("courses.*, (SELECT min(b.starts_at) FROM batches b WHERE b.course_id = courses.id AND b.status = 'open' AND b.starts_at > ?) AS next_start", f.Now).
-		Order("next_start, courses.title").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+		Order("next_start, courses.title, courses.id").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
 	if err != nil {
 		return nil, 0, mapErr(err, "list courses")
 	}

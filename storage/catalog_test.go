@@ -163,3 +163,24 @@ func TestWindowAndClash(t *testing.T) {
 		t.Errorf("clash: %v", err)
 	}
 }
+
+// TestWithdrawnCourseTakesNoEnrolment: an old button for a course an admin unpublished.
+func TestWithdrawnCourseTakesNoEnrolment(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	c := sampleCourse(10)
+	if _, err := db.Import(ctx, []catalogue.Course{c}, now); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, _ := db.Course(ctx, "TEK-01")
+	c.Published = false
+	if _, err := db.Import(ctx, []catalogue.Course{c}, now); err != nil {
+		t.Fatal(err)
+	}
+	p := participant(1, "198609262015051001")
+	_ = db.SaveParticipant(ctx, &p)
+	if _, err := db.Enrol(ctx, p.ID, batches[0].ID, now); !errors.Is(err, flows.ErrBatchUnavailable) {
+		t.Errorf("enrolled in a withdrawn course: %v", err)
+	}
+}

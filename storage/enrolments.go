@@ -52,6 +52,13 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		if err := b.domain().Availability(now); err != nil {
 			return err
 		}
+		var published bool
+		if err := tx.Model(&courseRow{}).Select("published").Where("id = ?", b.CourseID).Scan(&published).Error; err != nil {
+			return mapErr(err, "course published")
+		}
+		if !published {
+			return flows.ErrBatchUnavailable // withdrawn from the catalogue: an old button must not enrol
+		}
 		if err := clash(tx, participantID, b); err != nil {
 			return err
 		}

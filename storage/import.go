@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/flows/catalogue"
@@ -18,6 +19,18 @@ import (
 func (db *DB) Import(ctx context.Context, courses []catalogue.Course, now time.Time) (flows.ImportReport, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Lock the batches the file may change in id order first, as every other writer does,
+		// so an import never deadlocks with an enrolment, a cancellation or a deletion.
+		codes := make([]string, 0, len(courses))
+		for _, c := range courses {
+			codes = append(codes, c.Code)
+		}
+		var locked []int64
+		err := tx.Model(&batchRow{}).Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("course_id IN (SELECT id FROM courses WHERE code IN ?)", codes).Order("id").Pluck("id", &locked).Error
+		if err != nil {
+			return mapErr(err, "lock batches")
+		}
 		for _, c := range courses {
 			id, err := upsertCourse(tx, c, &rep)
 			if err != nil {

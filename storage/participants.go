@@ -98,9 +98,10 @@ func (db *DB) SaveParticipant(ctx context.Context, p *flows.Participant) error {
 	return nil
 }
 
-// DeleteParticipant implements flows.Store. The participant is locked first, then the batches
-// where they hold a seat (the order Enrol uses); deleting the row deletes their enrolments,
-// and each freed seat of a batch still to start goes to the first on its waiting list.
+// DeleteParticipant implements flows.Store. The participant is locked first, then, in id order,
+// every batch where they hold a seat or wait (the order Enrol and Import use); deleting the
+// row deletes their enrolments, and each freed seat of a batch still to start goes to the
+// first on its waiting list.
 func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.Time) ([]flows.Promotion, error) {
 	var promos []flows.Promotion
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -114,8 +115,8 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 		}
 		var batches []batchRow
 		err = tx.Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("id IN (SELECT batch_id FROM enrolments WHERE participant_id = ? AND status = 'terdaftar')", p.ID).
-			Where("status = 'open' AND starts_at > ?", now).Order("id").Find(&batches).Error
+			Where("id IN (SELECT batch_id FROM enrolments WHERE participant_id = ? AND status IN ('terdaftar','daftar_tunggu'))", p.ID).
+			Order("id").Find(&batches).Error
 		if err != nil {
 			return mapErr(err, "lock batches")
 		}
@@ -123,6 +124,11 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 			return mapErr(err, "delete participant")
 		}
 		for _, b := range batches {
+			// Locked, even where they only waited: a concurrent cancel could otherwise move
+			// them up into a seat this delete then frees with nobody promoted.
+			if b.Status != string(flows.BatchOpen) || !now.Before(b.StartsAt) {
+				continue
+			}
 			promo, err := db.promote(tx, b, now)
 			if err != nil {
 				return err

@@ -71,7 +71,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if err != nil {
 		return err
 	}
-	engine := flows.New(flows.Config{Store: db, States: rdb, Catalog: db, Files: &bot.Files{Sender: sender},
+	engine := flows.New(flows.Config{Store: db, States: rdb, Catalog: db, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
 		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location})
 	co := rdb
 	pipe := bot.NewPipeline(bot.PipelineConfig{
@@ -110,9 +110,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 			return err
 		})
 		if err != nil {
-			log.Error("setWebhook failed", "err", err)
+			// Without a webhook no update arrives: better to fail loudly than to serve nothing.
+			_ = srv.Close()
+			wg.Wait()
+			pipe.Close(context.Background())
+			return fmt.Errorf("setWebhook (check WEBHOOK_URL): %w", err)
 		}
-		log.Info("serving webhook", "addr", ln.Addr().String(), "path", cfg.webhookPath())
+		log.Info("serving webhook", "addr", ln.Addr().String())
 		d.ready(ln.Addr().String())
 		<-ctx.Done()
 	} else {
@@ -127,15 +131,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		log.Info("long polling", "addr", ln.Addr().String())
 		d.ready(ln.Addr().String())
 		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log}
-		_ = p.Run(ctx)
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = p.Run(ctx) }()
+		<-ctx.Done()
 	}
 
+	// The clock of SHUTDOWN_TIMEOUT starts now for every source: the poller's batch in hand and
+	// webhook requests in flight finish, or are cut off unconfirmed (Telegram resends them).
 	log.Info("shutting down: finishing the updates in hand")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
 	defer cancel()
-	_ = srv.Shutdown(shutdownCtx) // waits for webhook requests in flight
-	wg.Wait()
+	go func() { _ = srv.Shutdown(shutdownCtx) }() // stops taking webhook requests, lets the current ones end
 	pipe.Close(shutdownCtx)
+	wg.Wait()
 	return nil
 }
 

@@ -1,0 +1,23 @@
+package bot
+
+import (
+	"html"
+	"strings"
+	"testing"
+)
+
+func TestFitMessage(t *testing.T) {
+	t.Parallel()
+	short := "<b>Halo</b> &amp; selamat"
+	if got := fitMessage(short); got != short {
+		t.Errorf("a short message changed: %q", got)
+	}
+	long := "<b>Judul</b>\n" + strings.Repeat("Deskripsi &lt;panjang&gt; ", 400)
+	got := fitMessage(long)
+	if utf16Len(html.UnescapeString(got)) > maxMessage || strings.Contains(got, "<b>") || !strings.HasSuffix(got, "…") {
+		t.Errorf("long message not fitted: %d units, %q…", utf16Len(html.UnescapeString(got)), got[:40])
+	}
+	if !strings.Contains(got, "&lt;panjang&gt;") {
+		t.Error("user text lost its escaping")
+	}
+}
