@@ -161,9 +161,6 @@ func (c *conv) importDocument(doc *Document) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	c.say(Reply{Text: importReport(doc.Name, rep)})
-	for i := range rep.Promotions {
-		c.notifyPromotion(&rep.Promotions[i])
-	}
 	return nil
 }
 

@@ -207,3 +207,12 @@ type Catalog interface {
 type Files interface {
 	Download(ctx context.Context, fileID string) ([]byte, error)
 }
+
+// PromotionNotice is the durable job that tells a participant they moved up from a waiting
+// list. It is written in the transaction that promotes them, and sent by a worker.
+type PromotionNotice struct {
+	EnrolmentID int64 `json:"enrolment_id"`
+}
+
+// Kind names the job for the queue.
+func (PromotionNotice) Kind() string { return "promotion_notice" }

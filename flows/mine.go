@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // myTrainings lists the participant's enrolments: upcoming, waiting, and past.
@@ -99,20 +100,20 @@ func (c *conv) cancelEnrolment(e Enrolment) error {
 	}
 	c.say(Reply{Edit: true, Text: T("batal_daftar.selesai", "Title", done.Course.Title, "Batch", done.Batch.Name),
 		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("menu.kembali", "m:home")}}})
-	c.notifyPromotion(promo)
+	_ = promo // told by the delivery worker, from a job written with the cancellation
 	return nil
 }
 
-// notifyPromotion tells the participant moved up from the waiting list.
-func (c *conv) notifyPromotion(p *Promotion) {
-	if p == nil {
-		return
-	}
+// PromotionReplies are the messages telling a participant they moved up from the waiting list:
+// the news, and the calendar file.
+func PromotionReplies(p Promotion, now time.Time) []Reply {
 	e := p.Enrolment
 	z := e.Batch.Zone()
-	c.say(Reply{ChatID: p.ChatID, Text: T("daftar_angkatan.naik", "Name", p.Name, "Title", e.Course.Title,
-		"Batch", e.Batch.Name, "Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
-		Buttons: [][]Button{{Btn("menu.saya", "s:l")}}})
-	c.say(Reply{ChatID: p.ChatID, File: &File{Name: "pelatihan-" + e.Course.Code + ".ics",
-		Content: calendarFile(e, c.e.now()), Caption: T("daftar_angkatan.kalender")}})
+	return []Reply{
+		{Text: T("daftar_angkatan.naik", "Name", p.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
+			"Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
+			Buttons: [][]Button{{Btn("menu.saya", "s:l")}}},
+		{File: &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: calendarFile(e, now),
+			Caption: T("daftar_angkatan.kalender")}},
+	}
 }

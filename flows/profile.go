@@ -93,9 +93,7 @@ func (c *conv) deleteStep() error {
 		c.p = nil
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.selesai")})
-		for i := range promos {
-			c.notifyPromotion(&promos[i])
-		}
+		_ = promos // told by the delivery worker
 	case "del:no":
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.dibatalkan")})

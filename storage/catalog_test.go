@@ -120,6 +120,12 @@ func TestEnrolWaitCancelPromote(t *testing.T) {
 	if err != nil || cancelled.Status != flows.Cancelled || promo == nil || promo.Enrolment.ID != second.ID || promo.ChatID != 2 {
 		t.Fatalf("cancel %+v %+v %v", cancelled, promo, err)
 	}
+	var jobs int64
+	db.Gorm().Raw("SELECT count(*) FROM river_job WHERE kind = 'promotion_notice' AND args->>'enrolment_id' = ?",
+		fmt.Sprint(second.ID)).Scan(&jobs)
+	if jobs != 1 {
+		t.Errorf("%d promotion notices queued with the cancellation, want 1", jobs)
+	}
 	if _, _, err := db.Cancel(ctx, ids[0], first.ID, now); !errors.Is(err, flows.ErrNotCancellable) {
 		t.Errorf("cancel twice: %v", err)
 	}

@@ -248,7 +248,11 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 	if err := tx.Where("id = ?", next.ParticipantID).Take(&p).Error; err != nil {
 		return nil, mapErr(err, "promoted participant")
 	}
-	return &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, nil
+	promo := &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}
+	if err := db.enqueuePromotions(tx.Statement.Context, tx, []flows.Promotion{*promo}); err != nil {
+		return nil, err
+	}
+	return promo, nil
 }
 
 // Roster implements flows.Catalog: every batch of a course with its live enrolments, seats first.

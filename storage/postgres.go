@@ -4,17 +4,20 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -35,6 +38,10 @@ func Migrations() fs.FS {
 // DB is the Postgres store.
 type DB struct {
 	gorm *gorm.DB
+
+	jobsOnce sync.Once
+	jobs     *river.Client[*sql.Tx]
+	jobsErr  error
 }
 
 // Options tune the connection pool.
@@ -119,7 +126,7 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	for _, r := range results {
 		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration.String())
 	}
-	return nil
+	return migrateRiver(ctx, sqlDB, log)
 }
 
 // EnsureDatabase creates the database named in dsn when it does not exist yet. Two replicas

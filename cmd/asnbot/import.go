@@ -51,9 +51,7 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	fmt.Fprintf(stdout, "courses: %d added, %d changed, %d unchanged; batches: %d added, %d changed, %d unchanged\n",
 		rep.CoursesAdded, rep.CoursesChanged, rep.CoursesUnchanged, rep.BatchesAdded, rep.BatchesChanged, rep.BatchesUnchanged)
 	if n := len(rep.Promotions); n > 0 {
-		// The command line has no chat to tell them in; the bot does when the file is sent there.
-		fmt.Fprintf(stdout, "%d participants moved up from a waiting list because a quota grew; "+
-			"they are not notified by this command (send the file to the bot to notify them)\n", n)
+		fmt.Fprintf(stdout, "%d participants moved up from a waiting list because a quota grew; the running bot tells them\n", n)
 	}
 	return nil
 }

@@ -78,6 +78,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,
 		BotUsername: username, Workers: cfg.Workers,
 	})
+	jobs, err := startWorkers(ctx, cfg, db, sender, d.now, log)
+	if err != nil {
+		return err
+	}
+	defer jobs.stop()
 	if err := bot.SetCommands(ctx, sender, cfg.AdminIDs); err != nil {
 		log.Warn("command menu not set", "err", err)
 	}
@@ -144,6 +149,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	go func() { _ = srv.Shutdown(shutdownCtx) }() // stops taking webhook requests, lets the current ones end
 	pipe.Close(shutdownCtx)
 	wg.Wait()
+	jobs.stopWithin(shutdownCtx)
 	return nil
 }
 

@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// Deliveries is what the delivery worker needs of Postgres.
+type Deliveries interface {
+	// PromotionNotice loads a promotion and whether it still holds.
+	PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Promotion, bool, error)
+	// ClaimDelivery records a message as sent, once per key; false if it already was.
+	ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error)
+	// ReleaseDelivery forgets a claim whose send failed.
+	ReleaseDelivery(ctx context.Context, key string) error
+}
+
+// PromotionWorker sends the notice of a move up from the waiting list. The job was written in
+// the transaction that promoted the participant, so a notice is never lost nor sent for a
+// promotion that rolled back; the delivery record makes a job that runs twice send once.
+type PromotionWorker struct {
+	river.WorkerDefaults[flows.PromotionNotice]
+	Store  Deliveries
+	Sender *Sender
+	Now    func() time.Time
+}
+
+// Work implements river.Worker.
+func (w *PromotionWorker) Work(ctx context.Context, job *river.Job[flows.PromotionNotice]) error {
+	p, holds, err := w.Store.PromotionNotice(ctx, job.Args.EnrolmentID)
+	if err != nil || !holds {
+		return err // gone or cancelled since: nothing to say
+	}
+	key := "promotion:" + strconv.FormatInt(job.Args.EnrolmentID, 10)
+	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: flows.PromotionReplies(p, w.Now())})
+}
+
+// deliverOnce sends each reply of out to chatID unless it was sent already (one delivery
+// record per reply, so a retry resends only what did not go). A failed send releases its
+// record for the job's retry; a chat that refuses messages is final.
+func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, chatID int64, out flows.Output) error {
+	for i, rep := range out.Replies {
+		k := key + "/" + strconv.Itoa(i)
+		claimed, err := store.ClaimDelivery(ctx, k, chatID)
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			continue
+		}
+		err = s.reply(ctx, chatID, 0, rep)
+		if errors.Is(err, ErrUnreachable) {
+			return nil // marked unreachable by the sender; retrying will not help
+		}
+		if err != nil {
+			if rerr := store.ReleaseDelivery(context.WithoutCancel(ctx), k); rerr != nil {
+				return fmt.Errorf("%w (and release: %v)", err, rerr)
+			}
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/bpsdm/asnbot/bot"
+	"github.com/bpsdm/asnbot/storage"
+)
+
+// workers runs the durable jobs (messages the bot sends on its own) with River. Every replica
+// runs them; River hands each job to one worker.
+type workers struct {
+	pool   *pgxpool.Pool
+	client *river.Client[pgx.Tx]
+}
+
+func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.Sender, now func() time.Time, log *slog.Logger) (*workers, error) {
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("job pool: %w", err)
+	}
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &bot.PromotionWorker{Store: db, Sender: sender, Now: now})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
+		Workers: ws,
+		Logger:  log.With("component", "jobs"),
+		// Jobs written by another pool do not wake this one up; poll often enough that a
+		// participant hears of their seat within a second or so.
+		FetchPollInterval: 500 * time.Millisecond,
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("job client: %w", err)
+	}
+	if err := client.Start(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("start jobs: %w", err)
+	}
+	return &workers{pool: pool, client: client}, nil
+}
+
+// stopWithin lets jobs in hand finish until ctx's deadline, then cancels them (River retries
+// them later, on this replica or another).
+func (w *workers) stopWithin(ctx context.Context) {
+	if err := w.client.Stop(ctx); err != nil {
+		_ = w.client.StopAndCancel(context.WithoutCancel(ctx))
+	}
+}
+
+// stop releases what is left; safe after stopWithin.
+func (w *workers) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = w.client.StopAndCancel(ctx)
+	w.pool.Close()
+}

@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
+	"gorm.io/gorm"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// riverMigrationLock serialises River's own migrations between replicas starting together.
+const riverMigrationLock = 4242002
+
+// migrateRiver brings River's tables (the durable job queue) up to date under an advisory lock.
+func migrateRiver(ctx context.Context, sqlDB *sql.DB, log *slog.Logger) error {
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("river migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
+		return fmt.Errorf("river migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock) //nolint:errcheck
+	m, err := rivermigrate.New(riverdatabasesql.New(sqlDB), &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrate: %w", err)
+	}
+	return nil
+}
+
+// inserter returns an insert-only River client on the GORM pool, for jobs written in the same
+// transaction as the change that causes them.
+func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
+	db.jobsOnce.Do(func() {
+		sqlDB, err := db.gorm.DB()
+		if err != nil {
+			db.jobsErr = err
+			return
+		}
+		db.jobs, db.jobsErr = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{})
+	})
+	return db.jobs, db.jobsErr
+}
+
+// enqueuePromotions plans, inside tx, the notice to each participant moved up: it is sent by a
+// worker after the commit, and never if the transaction rolls back.
+func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion) error {
+	if len(promos) == 0 {
+		return nil
+	}
+	client, err := db.inserter()
+	if err != nil {
+		return fmt.Errorf("job client: %w", err)
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return errors.New("enqueue: not inside a transaction")
+	}
+	for _, p := range promos {
+		_, err := client.InsertTx(ctx, sqlTx, flows.PromotionNotice{EnrolmentID: p.Enrolment.ID},
+			&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("enqueue promotion: %w", err)
+		}
+	}
+	return nil
+}
+
+// PromotionNotice loads what a promotion notice says, and whether it still holds: the
+// enrolment must still hold its seat in a batch still to start.
+func (db *DB) PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Promotion, bool, error) {
+	g := db.gorm.WithContext(ctx)
+	var r enrolmentRow
+	err := g.Where("id = ?", enrolmentID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return flows.Promotion{}, false, nil // the participant deleted their data meanwhile
+	}
+	if err != nil {
+		return flows.Promotion{}, false, mapErr(err, "promotion enrolment")
+	}
+	e, err := db.loadEnrolment(g, r)
+	if err != nil {
+		return flows.Promotion{}, false, err
+	}
+	var p participantRow
+	if err := g.Where("id = ?", r.ParticipantID).Take(&p).Error; err != nil {
+		return flows.Promotion{}, false, mapErr(err, "promotion participant")
+	}
+	holds := e.Status == flows.Registered && p.UnreachableAt == nil
+	return flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, holds, nil
+}
+
+// ClaimDelivery records that the message key is being sent to chatID; false when it was
+// already sent (a job run twice).
+func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error) {
+	res := db.gorm.WithContext(ctx).Exec("INSERT INTO deliveries (key, chat_id) VALUES (?, ?) ON CONFLICT DO NOTHING", key, chatID)
+	if res.Error != nil {
+		return false, mapErr(res.Error, "claim delivery")
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// ReleaseDelivery forgets a claim whose send failed, so the job's retry sends it.
+func (db *DB) ReleaseDelivery(ctx context.Context, key string) error {
+	return mapErr(db.gorm.WithContext(ctx).Exec("DELETE FROM deliveries WHERE key = ?", key).Error, "release delivery")
+}
