@@ -12,7 +12,7 @@ import (
 
 // Commands is the command list shown in Telegram's menu, in the order shown; each description
 // is the locale key perintah.<name>.
-var Commands = []string{"start", "katalog", "saya", "menu", "profil", "bantuan", "batal", "hapusdata"}
+var Commands = []string{"start", "katalog", "saya", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
 
 // AdminCommands are added to the list for admins' chats.
 var AdminCommands = []string{"peserta"}

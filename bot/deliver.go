@@ -68,3 +68,36 @@ func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, c
 	}
 	return nil
 }
+
+// Reminders is what the reminder worker needs of Postgres.
+type Reminders interface {
+	Deliveries
+	ReminderInfo(ctx context.Context, enrolmentID int64) (flows.Enrolment, flows.Participant, bool, error)
+}
+
+// ReminderWorker sends a reminder when it is due, after checking it still makes sense.
+type ReminderWorker struct {
+	river.WorkerDefaults[flows.Reminder]
+	Store  Reminders
+	Sender *Sender
+	Now    func() time.Time
+}
+
+// Work implements river.Worker.
+func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[flows.Reminder]) error {
+	e, p, found, err := w.Store.ReminderInfo(ctx, job.Args.EnrolmentID)
+	if err != nil || !found {
+		return err
+	}
+	now := w.Now()
+	decision, until := flows.DecideReminder(job.Args, e, p, job.ScheduledAt, now)
+	switch decision {
+	case flows.ReminderDrop:
+		return nil
+	case flows.ReminderSnooze:
+		return river.JobSnooze(until.Sub(now))
+	}
+	key := fmt.Sprintf("reminder:%d:%s:%d", e.ID, job.Args.Which, job.Args.StartsAt.Unix())
+	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate)}}
+	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
+}

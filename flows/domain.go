@@ -18,21 +18,22 @@ var (
 
 // Participant is an ASN who registered with the bot.
 type Participant struct {
-	ID          int64
-	TelegramID  int64
-	ChatID      int64
-	Name        string
-	NIP         string // 18 digits
-	Kind        asn.Kind
-	Agency      string // instansi
-	Unit        string // unit kerja
-	Position    string // jabatan
-	Rank        string // golongan code, e.g. "III/a" or "IX"
-	Phone       string // +62...
-	ConsentAt   time.Time
-	Unreachable bool // the bot was blocked or the account deactivated
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID           int64
+	TelegramID   int64
+	ChatID       int64
+	Name         string
+	NIP          string // 18 digits
+	Kind         asn.Kind
+	Agency       string // instansi
+	Unit         string // unit kerja
+	Position     string // jabatan
+	Rank         string // golongan code, e.g. "III/a" or "IX"
+	Phone        string // +62...
+	ConsentAt    time.Time
+	Unreachable  bool // the bot was blocked or the account deactivated
+	RemindersOff bool // the participant turned reminders off with /pengingat
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Store is what flows need of the records in Postgres.
@@ -49,6 +50,8 @@ type Store interface {
 	DeleteParticipant(ctx context.Context, telegramID int64, now time.Time) ([]Promotion, error)
 	// MarkReachable clears the unreachable flag after a blocked user came back.
 	MarkReachable(ctx context.Context, telegramID int64) error
+	// SetReminders turns the participant's reminders on or off.
+	SetReminders(ctx context.Context, telegramID int64, on bool) error
 }
 
 // StateStore keeps one conversation State per chat, with an idle expiry.

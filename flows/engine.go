@@ -183,6 +183,8 @@ func (c *conv) idle() error {
 		c.say(c.profileCard(false))
 	case c.command("saya"):
 		return c.myTrainings(false)
+	case c.command("pengingat"):
+		c.say(c.reminderSetting(false))
 	case c.command("hapusdata"):
 		c.askDelete()
 	case c.in.Kind == KindCommand:

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -67,6 +68,13 @@ func (c *conv) idleCallback() error {
 		c.startProfileEdit(strings.TrimPrefix(data, "p:f:"))
 	case data == "p:del":
 		c.askDelete()
+	case data == "r:on" || data == "r:off":
+		on := data == "r:on"
+		if err := c.e.store.SetReminders(c.ctx, c.in.UserID, on); err != nil {
+			return fmt.Errorf("set reminders: %w", err)
+		}
+		c.p.RemindersOff = !on
+		c.say(c.reminderSetting(true))
 	default:
 		c.expired()
 	}
@@ -74,3 +82,13 @@ func (c *conv) idleCallback() error {
 }
 
 func isNIPTaken(err error) bool { return errors.Is(err, ErrNIPTaken) }
+
+// reminderSetting shows whether reminders are on, with the button that switches them.
+func (c *conv) reminderSetting(edit bool) Reply {
+	r := Reply{Edit: edit, Text: T("pengingat.status_aktif"), Buttons: [][]Button{{Btn("pengingat.matikan", "r:off")}}}
+	if c.p.RemindersOff {
+		r.Text, r.Buttons = T("pengingat.status_mati"), [][]Button{{Btn("pengingat.nyalakan", "r:on")}}
+	}
+	r.Buttons = append(r.Buttons, []Button{Btn("menu.kembali", "m:home")})
+	return r
+}

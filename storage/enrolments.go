@@ -62,6 +62,7 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		if err := clash(tx, participantID, b); err != nil {
 			return err
 		}
+		full := b
 		// From here the batch is locked: the seat count and the insert see every earlier enrolment.
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status", "starts_at").Where("id = ?", batchID).Take(&b).Error; err != nil {
 			return mapErr(err, "lock batch")
@@ -75,7 +76,13 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 				THEN 'terdaftar' ELSE 'daftar_tunggu' END
 			FROM batches WHERE id = ?
 			RETURNING *`, participantID, batchID, batchID, seatStatuses, batchID, batchID).Scan(&row).Error
-		return mapErr(err, "insert enrolment")
+		if err != nil {
+			return mapErr(err, "insert enrolment")
+		}
+		if row.Status != string(flows.Registered) {
+			return nil // the waiting list is reminded once moved up
+		}
+		return db.enqueueReminders(ctx, tx, row.ID, full.domain(), now)
 	})
 	if err != nil {
 		return flows.Enrolment{}, err
@@ -192,6 +199,9 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 			return flows.ErrNotCancellable
 		}
 		wasSeat := r.Status == string(flows.Registered)
+		if err := db.dropReminders(tx, r.ID); err != nil {
+			return err
+		}
 		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel")
 		}
@@ -250,6 +260,9 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 	}
 	promo := &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}
 	if err := db.enqueuePromotions(tx.Statement.Context, tx, []flows.Promotion{*promo}); err != nil {
+		return nil, err
+	}
+	if err := db.enqueueReminders(tx.Statement.Context, tx, next.ID, e.Batch, now); err != nil {
 		return nil, err
 	}
 	return promo, nil

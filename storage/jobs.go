@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -75,6 +76,59 @@ func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows
 		}
 	}
 	return nil
+}
+
+// enqueueReminders plans, inside tx, the reminders of a new seat.
+func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
+	planned := flows.PlanReminders(enrolmentID, b, now, flows.DefaultReminders)
+	if len(planned) == 0 {
+		return nil
+	}
+	client, err := db.inserter()
+	if err != nil {
+		return fmt.Errorf("job client: %w", err)
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return errors.New("enqueue: not inside a transaction")
+	}
+	for _, p := range planned {
+		_, err := client.InsertTx(ctx, sqlTx, p.Reminder,
+			&river.InsertOpts{ScheduledAt: p.At, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("enqueue reminder: %w", err)
+		}
+	}
+	return nil
+}
+
+// dropReminders removes, inside tx, the reminders not yet sent of an enrolment being cancelled.
+func (db *DB) dropReminders(tx *gorm.DB, enrolmentID int64) error {
+	err := tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint = ?
+		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), enrolmentID).Error
+	return mapErr(err, "drop reminders")
+}
+
+// ReminderInfo loads what a due reminder needs to decide and say.
+func (db *DB) ReminderInfo(ctx context.Context, enrolmentID int64) (flows.Enrolment, flows.Participant, bool, error) {
+	g := db.gorm.WithContext(ctx)
+	var r enrolmentRow
+	err := g.Where("id = ?", enrolmentID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return flows.Enrolment{}, flows.Participant{}, false, nil
+	}
+	if err != nil {
+		return flows.Enrolment{}, flows.Participant{}, false, mapErr(err, "reminder enrolment")
+	}
+	e, err := db.loadEnrolment(g, r)
+	if err != nil {
+		return flows.Enrolment{}, flows.Participant{}, false, err
+	}
+	var p participantRow
+	if err := g.Where("id = ?", r.ParticipantID).Take(&p).Error; err != nil {
+		return flows.Enrolment{}, flows.Participant{}, false, mapErr(err, "reminder participant")
+	}
+	return e, p.domain(), true, nil
 }
 
 // PromotionNotice loads what a promotion notice says, and whether it still holds: the

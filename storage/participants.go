@@ -31,6 +31,7 @@ type participantRow struct {
 	Phone         string
 	ConsentAt     time.Time
 	UnreachableAt *time.Time
+	RemindersOff  bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -41,7 +42,7 @@ func (r participantRow) domain() flows.Participant {
 	return flows.Participant{
 		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, NIP: r.NIP,
 		Kind: asn.Kind(r.Kind), Agency: r.Agency, Unit: r.WorkUnit, Position: r.JobTitle,
-		Rank: r.Grade, Phone: r.Phone, ConsentAt: r.ConsentAt, Unreachable: r.UnreachableAt != nil,
+		Rank: r.Grade, Phone: r.Phone, ConsentAt: r.ConsentAt, Unreachable: r.UnreachableAt != nil, RemindersOff: r.RemindersOff,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 }
@@ -147,6 +148,13 @@ func (db *DB) MarkReachable(ctx context.Context, telegramID int64) error {
 	err := db.gorm.WithContext(ctx).Model(&participantRow{}).Where("telegram_id = ?", telegramID).
 		Update("unreachable_at", nil).Error
 	return mapErr(err, "mark reachable")
+}
+
+// SetReminders implements flows.Store.
+func (db *DB) SetReminders(ctx context.Context, telegramID int64, on bool) error {
+	err := db.gorm.WithContext(ctx).Model(&participantRow{}).Where("telegram_id = ?", telegramID).
+		Update("reminders_off", !on).Error
+	return mapErr(err, "set reminders")
 }
 
 // MarkUnreachable records that messages to chatID are refused (the bot was blocked or the
