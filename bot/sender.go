@@ -56,6 +56,12 @@ func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
 	return b, nil
 }
 
+// Throttle is the outgoing rate limit shared by replicas.
+type Throttle interface {
+	Wait(ctx context.Context, chatID int64) error
+	Pause(ctx context.Context, d time.Duration) error
+}
+
 // UnreachableMarker records chats that refuse messages.
 type UnreachableMarker interface {
 	MarkUnreachable(ctx context.Context, chatID int64) error
@@ -70,6 +76,9 @@ type Sender struct {
 	Unreachable UnreachableMarker
 	M           *Metrics
 	Log         *slog.Logger
+	// Throttle, when set, is shared by every replica: messages the bot sends on its own wait
+	// for it, and a 429 pauses it for everyone.
+	Throttle Throttle
 	// MaxAttempts bounds the tries of one call; Backoff is the first wait after a 5xx.
 	MaxAttempts int
 	Backoff     time.Duration
@@ -145,6 +154,11 @@ func (s *Sender) Call(ctx context.Context, method string, chatID int64, fn func(
 			}
 			return ErrUnreachable
 		case classRetryAfter:
+			if s.Throttle != nil {
+				if err := s.Throttle.Pause(ctx, wait); err != nil {
+					s.Log.Warn("throttle pause failed", "err", err)
+				}
+			}
 		case classTransient:
 			wait = backoff << (attempt - 1)
 		default:

@@ -29,6 +29,8 @@ type Config struct {
 	FloodLimit    int           `env:"FLOOD_LIMIT" envDefault:"20"`
 	FloodWindow   time.Duration `env:"FLOOD_WINDOW" envDefault:"10s"`
 	Workers       int           `env:"WORKERS" envDefault:"16"`
+	OutRate       int           `env:"OUT_RATE" envDefault:"25"`
+	OutChatRate   int           `env:"OUT_CHAT_RATE" envDefault:"1"`
 	DBMaxConns    int           `env:"DB_MAX_CONNS" envDefault:"20"`
 	LogLevel      string        `env:"LOG_LEVEL" envDefault:"info"`
 	ShutdownWait  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
@@ -90,6 +92,9 @@ func (c *Config) validate() error {
 		if !secretToken.MatchString(c.WebhookSecret) {
 			return errors.New("WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -")
 		}
+	}
+	if c.OutRate <= 0 || c.OutChatRate <= 0 {
+		return errors.New("OUT_RATE and OUT_CHAT_RATE must be positive")
 	}
 	if c.FloodLimit <= 0 || c.FloodWindow <= 0 {
 		return errors.New("FLOOD_LIMIT and FLOOD_WINDOW must be positive")

@@ -78,7 +78,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,
 		BotUsername: username, Workers: cfg.Workers,
 	})
-	jobs, err := startWorkers(ctx, cfg, db, sender, d.now, log)
+	// Messages the bot sends on its own share one rate limit across replicas; answers to a
+	// user's own action do not wait for it (a person waits for them, and sends them slowly).
+	jobSender := *sender
+	jobSender.Throttle = rdb.NewThrottle(cfg.OutRate, cfg.OutChatRate)
+	jobs, err := startWorkers(ctx, cfg, db, &jobSender, d.now, log)
 	if err != nil {
 		return err
 	}
