@@ -107,3 +107,21 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[flows.Reminder
 	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate)}}
 	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
 }
+
+// ChangeWorker tells a participant their batch's dates or place changed.
+type ChangeWorker struct {
+	river.WorkerDefaults[flows.ChangeNotice]
+	Store  Reminders
+	Sender *Sender
+}
+
+// Work implements river.Worker.
+func (w *ChangeWorker) Work(ctx context.Context, job *river.Job[flows.ChangeNotice]) error {
+	e, p, found, err := w.Store.ReminderInfo(ctx, job.Args.EnrolmentID)
+	if err != nil || !found || !e.Live() || p.Unreachable {
+		return err // cancelled or gone since: nothing to tell
+	}
+	n := job.Args
+	key := fmt.Sprintf("change:%d:%d:%d:%s:%s", e.ID, n.NewStart.Unix(), n.NewEnd.Unix(), n.NewLocation, n.NewURL)
+	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: []flows.Reply{flows.ChangeReply(n, e)}})
+}

@@ -170,5 +170,5 @@ func ProblemText(p catalogue.Problem) Text { return T(p.Key, argsOf(p.Args)...) 
 func importReport(name string, r ImportReport) Text {
 	return T("impor_bot.berhasil", "Name", name,
 		"CA", r.CoursesAdded, "CC", r.CoursesChanged, "CU", r.CoursesUnchanged,
-		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions))
+		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions), "Notified", r.Notified)
 }

@@ -178,6 +178,8 @@ type ImportReport struct {
 	BatchesAdded, BatchesChanged, BatchesUnchanged int
 	// Promotions are participants moved up from a waiting list because a quota grew.
 	Promotions []Promotion
+	// Notified counts the participants told of a change of dates or place.
+	Notified int
 }
 
 // Catalog is what flows need of the catalogue and enrolments in Postgres.

@@ -136,3 +136,35 @@ func ReminderReply(r Reminder, e Enrolment, late bool) Reply {
 		Buttons: [][]Button{{Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
 	}
 }
+
+// ChangeNotice is the job telling a participant that their batch's dates or place changed.
+// It carries the old and the new values, so that each change is told once, as it was.
+type ChangeNotice struct {
+	EnrolmentID int64     `json:"enrolment_id"`
+	OldStart    time.Time `json:"old_start"`
+	OldEnd      time.Time `json:"old_end"`
+	OldLocation string    `json:"old_location"`
+	OldURL      string    `json:"old_url"`
+	NewStart    time.Time `json:"new_start"`
+	NewEnd      time.Time `json:"new_end"`
+	NewLocation string    `json:"new_location"`
+	NewURL      string    `json:"new_url"`
+}
+
+// Kind names the job for the queue.
+func (ChangeNotice) Kind() string { return "change_notice" }
+
+// ChangeReply says what changed, old and new side by side, in the batch's zone. Notices of
+// changes are sent whether or not the participant wants reminders.
+func ChangeReply(n ChangeNotice, e Enrolment) Reply {
+	z := e.Batch.Zone()
+	oldB, newB := e.Batch, e.Batch
+	oldB.Location, oldB.OnlineURL = n.OldLocation, n.OldURL
+	newB.Location, newB.OnlineURL = n.NewLocation, n.NewURL
+	return Reply{
+		Text: T("perubahan.jadwal", "Title", e.Course.Title, "Batch", e.Batch.Name,
+			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", placeText(oldB),
+			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB)),
+		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
+	}
+}

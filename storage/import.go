@@ -99,7 +99,7 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, now ti
 		rep.BatchesUnchanged++
 		return nil
 	}
-	oldQuota := have.Quota
+	oldQuota, before := have.Quota, have.domain()
 	err = tx.Model(&have).Updates(map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
 		"time_zone": want.TimeZone, "location": want.Location, "online_url": want.OnlineURL, "quota": want.Quota,
 		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "updated_at": gorm.Expr("now()")}).Error
@@ -107,6 +107,9 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, now ti
 		return mapErr(err, "update batch")
 	}
 	rep.BatchesChanged++
+	if err := db.scheduleChanged(tx, before, have.domain(), now, rep); err != nil {
+		return err
+	}
 	if want.Quota > oldQuota && have.Status == string(flows.BatchOpen) && now.Before(want.StartsAt) {
 		// More seats: they go to the waiting list first, in order, before any newcomer.
 		have.Quota = want.Quota

@@ -169,3 +169,48 @@ func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64) (bool
 func (db *DB) ReleaseDelivery(ctx context.Context, key string) error {
 	return mapErr(db.gorm.WithContext(ctx).Exec("DELETE FROM deliveries WHERE key = ?", key).Error, "release delivery")
 }
+
+// scheduleChanged, inside the import's transaction, tells everyone enrolled or waiting in a
+// batch whose dates or place changed (a job each, old and new side by side) and moves the
+// reminders of those with a seat to the new dates.
+func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time, rep *flows.ImportReport) error {
+	if old.StartsAt.Equal(next.StartsAt) && old.EndsAt.Equal(next.EndsAt) && old.Location == next.Location &&
+		old.OnlineURL == next.OnlineURL && old.TimeZone == next.TimeZone {
+		return nil // quota or registration window only: nothing a participant must act on
+	}
+	ctx := tx.Statement.Context
+	var rows []enrolmentRow
+	if err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", old.ID).Order("id").Find(&rows).Error; err != nil {
+		return mapErr(err, "enrolments of a changed batch")
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	client, err := db.inserter()
+	if err != nil {
+		return fmt.Errorf("job client: %w", err)
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return errors.New("enqueue: not inside a transaction")
+	}
+	for _, r := range rows {
+		notice := flows.ChangeNotice{EnrolmentID: r.ID, OldStart: old.StartsAt, OldEnd: old.EndsAt,
+			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
+			NewLocation: next.Location, NewURL: next.OnlineURL}
+		if _, err := client.InsertTx(ctx, sqlTx, notice, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+			return fmt.Errorf("enqueue change notice: %w", err)
+		}
+		rep.Notified++
+		if r.Status != string(flows.Registered) {
+			continue
+		}
+		if err := db.dropReminders(tx, r.ID); err != nil {
+			return err
+		}
+		if err := db.enqueueReminders(ctx, tx, r.ID, next, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

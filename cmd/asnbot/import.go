@@ -50,6 +50,9 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "courses: %d added, %d changed, %d unchanged; batches: %d added, %d changed, %d unchanged\n",
 		rep.CoursesAdded, rep.CoursesChanged, rep.CoursesUnchanged, rep.BatchesAdded, rep.BatchesChanged, rep.BatchesUnchanged)
+	if rep.Notified > 0 {
+		fmt.Fprintf(stdout, "%d participants are told of changed dates or places by the running bot\n", rep.Notified)
+	}
 	if n := len(rep.Promotions); n > 0 {
 		fmt.Fprintf(stdout, "%d participants moved up from a waiting list because a quota grew; the running bot tells them\n", n)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/catalogue"
 	"github.com/bpsdm/asnbot/locales"
 )
 
@@ -158,5 +159,51 @@ func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 		if got != 1 {
 			t.Errorf("%s got the reminder %d times", u.FirstName, got)
 		}
+	}
+}
+
+// TestScheduleChangeIsToldOnceAndMovesReminders: an admin moves a batch twice by importing
+// the catalogue again; each participant is told each change once, old and new side by side,
+// and only the final dates are reminded.
+func TestScheduleChangeIsToldOnceAndMovesReminders(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	b := batch("Angkatan I", 30, 2, 30)
+	h.seed(course("CHG-01", "Manajemen Risiko", b))
+	id := h.batchID("CHG-01", "Angkatan I")
+	u := h.tg.User(newUserID(), "Sari")
+	h.seedParticipant(u, 90)
+	u.Send("/start")
+	u.Next(t)
+	u.Next(t)
+	p, _ := h.participant(u.ID)
+	e, err := h.db.Enrol(context.Background(), p.ID, id, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := func(days int, place string) {
+		moved := b
+		moved.Start, moved.End = b.Start.AddDate(0, 0, days), b.End.AddDate(0, 0, days)
+		moved.Location = place
+		rep, err := h.db.Import(context.Background(), []catalogue.Course{course("CHG-01", "Manajemen Risiko", moved)}, testNow)
+		if err != nil || rep.Notified != 1 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+	}
+	move(7, "Hotel Grasia, Semarang")
+	expect(t, u, "Perubahan jadwal", "Sebelumnya", "Selasa, 22 Desember 2026 pukul 08.00 WIB", "Kampus BPSDM",
+		"Menjadi", "Selasa, 29 Desember 2026 pukul 08.00 WIB", "Hotel Grasia")
+	move(14, "Hotel Grasia, Semarang")
+	expect(t, u, "Perubahan jadwal", "Selasa, 29 Desember 2026", "Selasa, 5 Januari 2027")
+	want := []string{"h3@2027-01-02 09:00", "h1@2027-01-04 09:00", "j1@2027-01-05 07:00"}
+	if got := h.reminderJobs(e.ID); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("reminders %v, want %v", got, want)
+	}
+	// Importing the final file again tells nobody anything.
+	final := b
+	final.Start, final.End, final.Location = b.Start.AddDate(0, 0, 14), b.End.AddDate(0, 0, 14), "Hotel Grasia, Semarang"
+	rep, _ := h.db.Import(context.Background(), []catalogue.Course{course("CHG-01", "Manajemen Risiko", final)}, testNow)
+	if rep.Notified != 0 {
+		t.Errorf("an unchanged file notified %d", rep.Notified)
 	}
 }

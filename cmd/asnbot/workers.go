@@ -30,6 +30,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	ws := river.NewWorkers()
 	river.AddWorker(ws, &bot.PromotionWorker{Store: db, Sender: sender, Now: now})
 	river.AddWorker(ws, &bot.ReminderWorker{Store: db, Sender: sender, Now: now})
+	river.AddWorker(ws, &bot.ChangeWorker{Store: db, Sender: sender})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers: ws,
