@@ -57,33 +57,17 @@ func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
 // enqueuePromotions plans, inside tx, the notice to each participant moved up: it is sent by a
 // worker after the commit, and never if the transaction rolls back.
 func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion) error {
-	if len(promos) == 0 {
-		return nil
-	}
-	client, err := db.inserter()
-	if err != nil {
-		return fmt.Errorf("job client: %w", err)
-	}
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return errors.New("enqueue: not inside a transaction")
-	}
 	for _, p := range promos {
-		_, err := client.InsertTx(ctx, sqlTx, flows.PromotionNotice{EnrolmentID: p.Enrolment.ID},
-			&river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
-		if err != nil {
+		if err := db.insertTx(ctx, tx, flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}, nil); err != nil {
 			return fmt.Errorf("enqueue promotion: %w", err)
 		}
 	}
 	return nil
 }
 
-// enqueueReminders plans, inside tx, the reminders of a new seat.
-func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
-	planned := flows.PlanReminders(enrolmentID, b, now, flows.DefaultReminders)
-	if len(planned) == 0 {
-		return nil
-	}
+// insertTx writes a job in the GORM transaction tx: it exists if and only if tx commits.
+// Jobs are unique by their arguments, so a handler run twice plans each job once.
+func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
 	client, err := db.inserter()
 	if err != nil {
 		return fmt.Errorf("job client: %w", err)
@@ -92,10 +76,18 @@ func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int
 	if !ok {
 		return errors.New("enqueue: not inside a transaction")
 	}
-	for _, p := range planned {
-		_, err := client.InsertTx(ctx, sqlTx, p.Reminder,
-			&river.InsertOpts{ScheduledAt: p.At, UniqueOpts: river.UniqueOpts{ByArgs: true}})
-		if err != nil {
+	if opts == nil {
+		opts = &river.InsertOpts{}
+	}
+	opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+	_, err = client.InsertTx(ctx, sqlTx, args, opts)
+	return err
+}
+
+// enqueueReminders plans, inside tx, the reminders of a new seat.
+func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
+	for _, p := range flows.PlanReminders(enrolmentID, b, now, flows.DefaultReminders) {
+		if err := db.insertTx(ctx, tx, p.Reminder, &river.InsertOpts{ScheduledAt: p.At}); err != nil {
 			return fmt.Errorf("enqueue reminder: %w", err)
 		}
 	}
@@ -186,19 +178,11 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 	if len(rows) == 0 {
 		return nil
 	}
-	client, err := db.inserter()
-	if err != nil {
-		return fmt.Errorf("job client: %w", err)
-	}
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return errors.New("enqueue: not inside a transaction")
-	}
 	for _, r := range rows {
 		notice := flows.ChangeNotice{EnrolmentID: r.ID, OldStart: old.StartsAt, OldEnd: old.EndsAt,
 			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
 			NewLocation: next.Location, NewURL: next.OnlineURL}
-		if _, err := client.InsertTx(ctx, sqlTx, notice, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}); err != nil {
+		if err := db.insertTx(ctx, tx, notice, nil); err != nil {
 			return fmt.Errorf("enqueue change notice: %w", err)
 		}
 		rep.Notified++

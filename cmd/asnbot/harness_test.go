@@ -127,6 +127,18 @@ func (h *harness) stop() {
 	}
 }
 
+// replica starts a second program on the same fake Telegram, Postgres and Redis.
+func (h *harness) replica() *harness {
+	h.t.Helper()
+	r := &harness{t: h.t, tg: h.tg, env: map[string]string{}, clock: h.clock, db: h.db}
+	for k, v := range h.env {
+		r.env[k] = v
+	}
+	r.start()
+	h.t.Cleanup(r.stop)
+	return r
+}
+
 // restart stops the program and starts a new one on the same Postgres and Redis.
 func (h *harness) restart() {
 	h.t.Helper()

@@ -108,12 +108,7 @@ func TestRemindersArePlannedSentOnceAndCancelled(t *testing.T) {
 func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	second := &harness{t: t, tg: h.tg, env: map[string]string{}, clock: h.clock, db: h.db}
-	for k, v := range h.env {
-		second.env[k] = v
-	}
-	second.start()
-	t.Cleanup(second.stop)
+	h.replica()
 	// Starts two hours after the test's "now": the one-hour reminder is due at once, since the
 	// real clock River schedules by is past the test's.
 	soon := batch("Angkatan I", 0, 1, 50)

@@ -82,12 +82,7 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestTwoReplicas(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	second := &harness{t: t, tg: h.tg, env: map[string]string{}, clock: h.clock, db: h.db}
-	for k, v := range h.env {
-		second.env[k] = v
-	}
-	second.start()
-	t.Cleanup(second.stop)
+	h.replica()
 
 	u := h.tg.User(newUserID(), "Joko")
 	u.Send("/start")
