@@ -58,16 +58,19 @@ func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
 // worker after the commit, and never if the transaction rolls back.
 func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion) error {
 	for _, p := range promos {
-		if err := db.insertTx(ctx, tx, flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}, nil); err != nil {
+		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}}); err != nil {
 			return fmt.Errorf("enqueue promotion: %w", err)
 		}
 	}
 	return nil
 }
 
-// insertTx writes a job in the GORM transaction tx: it exists if and only if tx commits.
-// Jobs are unique by their arguments, so a handler run twice plans each job once.
-func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
+// insertTx writes jobs in the GORM transaction tx, in one statement: they exist if and only
+// if tx commits. Jobs are unique by their arguments, so a handler run twice plans each once.
+func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
 	client, err := db.inserter()
 	if err != nil {
 		return fmt.Errorf("job client: %w", err)
@@ -76,20 +79,24 @@ func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, args river.JobArgs, opt
 	if !ok {
 		return errors.New("enqueue: not inside a transaction")
 	}
-	if opts == nil {
-		opts = &river.InsertOpts{}
+	for i := range jobs {
+		if jobs[i].InsertOpts == nil {
+			jobs[i].InsertOpts = &river.InsertOpts{}
+		}
+		jobs[i].InsertOpts.UniqueOpts = river.UniqueOpts{ByArgs: true}
 	}
-	opts.UniqueOpts = river.UniqueOpts{ByArgs: true}
-	_, err = client.InsertTx(ctx, sqlTx, args, opts)
+	_, err = client.InsertManyTx(ctx, sqlTx, jobs)
 	return err
 }
 
 // enqueueReminders plans, inside tx, the reminders of a new seat.
 func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
+	var jobs []river.InsertManyParams
 	for _, p := range flows.PlanReminders(enrolmentID, b, now, flows.DefaultReminders) {
-		if err := db.insertTx(ctx, tx, p.Reminder, &river.InsertOpts{ScheduledAt: p.At}); err != nil {
-			return fmt.Errorf("enqueue reminder: %w", err)
-		}
+		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
+	}
+	if err := db.insertTx(ctx, tx, jobs...); err != nil {
+		return fmt.Errorf("enqueue reminders: %w", err)
 	}
 	return nil
 }
@@ -182,7 +189,7 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 		notice := flows.ChangeNotice{EnrolmentID: r.ID, OldStart: old.StartsAt, OldEnd: old.EndsAt,
 			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
 			NewLocation: next.Location, NewURL: next.OnlineURL}
-		if err := db.insertTx(ctx, tx, notice, nil); err != nil {
+		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: notice}); err != nil {
 			return fmt.Errorf("enqueue change notice: %w", err)
 		}
 		rep.Notified++
