@@ -11,53 +11,52 @@ import (
 	"github.com/bpsdm/asnbot/storage/storagetest"
 )
 
-// TestThrottleAcrossTwoInstances: two replicas' throttles on one Redis keep the global and the
-// per-chat limits together.
-func TestThrottleAcrossTwoInstances(t *testing.T) {
-	t.Parallel()
+// span runs n waits at once, alternating between two replicas' throttles on one Redis, and
+// returns the time from the first pass to the last. A goroutine scheduled late can only
+// lengthen it, so "at least" assertions on it are safe on a busy machine.
+func span(t *testing.T, global, perChat, n int, chat func(i int) int64) time.Duration {
+	t.Helper()
 	r := storagetest.Redis(t, storage.RedisOptions{})
-	a, b := r.NewThrottle(40, 10), r.NewThrottle(40, 10)
+	replicas := []*storage.Throttle{r.NewThrottle(global, perChat), r.NewThrottle(global, perChat)}
 	var mu sync.Mutex
-	var all, oneChat []time.Time
+	var passed []time.Time
 	var wg sync.WaitGroup
-	for i := range 80 {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			th := a
-			if i%2 == 1 {
-				th = b
-			}
-			chat := int64(1000 + i)
-			if i < 20 {
-				chat = 7 // a quarter go to one chat
-			}
-			if err := th.Wait(context.Background(), chat); err != nil {
+			if err := replicas[i%2].Wait(context.Background(), chat(i)); err != nil {
 				t.Error(err)
 				return
 			}
 			mu.Lock()
-			defer mu.Unlock()
-			all = append(all, time.Now())
-			if chat == 7 {
-				oneChat = append(oneChat, time.Now())
-			}
+			passed = append(passed, time.Now())
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	// On average no faster than the limit: GCRA admits a burst of rate/5 at once, then the rate.
-	// (A span, not a window count: a goroutine scheduled late can only lengthen it.)
-	sort.Slice(all, func(i, j int) bool { return all[i].Before(all[j]) })
-	if span := all[len(all)-1].Sub(all[0]); span < time.Duration(float64(80-8-1)/40*float64(time.Second)) {
-		t.Errorf("80 sends within %v, limit 40 a second", span)
+	if len(passed) != n {
+		t.Fatalf("%d of %d passed", len(passed), n)
 	}
-	// One chat's messages keep its rate on average; they may bunch behind the global limit.
-	sort.Slice(oneChat, func(i, j int) bool { return oneChat[i].Before(oneChat[j]) })
-	if span := oneChat[len(oneChat)-1].Sub(oneChat[0]); span < 1700*time.Millisecond {
-		t.Errorf("20 sends to one chat within %v, limit 10 a second", span)
+	sort.Slice(passed, func(i, j int) bool { return passed[i].Before(passed[j]) })
+	return passed[n-1].Sub(passed[0])
+}
+
+// TestThrottleGlobalLimitAcrossReplicas: 80 messages to 80 chats at 40 a second in all.
+// GCRA admits a burst of rate/5 at once, then the rate: at least (80-8-1)/40 s.
+func TestThrottleGlobalLimitAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	if got := span(t, 40, 1, 80, func(i int) int64 { return int64(1000 + i) }); got < 1700*time.Millisecond {
+		t.Errorf("80 sends within %v, limit 40 a second", got)
 	}
-	if len(all) != 80 {
-		t.Errorf("%d of 80 sends went through", len(all))
+}
+
+// TestThrottlePerChatLimitAcrossReplicas: 12 messages to one chat at 10 a second, the global
+// limit far away: at least (12-1-1)/10 s.
+func TestThrottlePerChatLimitAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	if got := span(t, 1000, 10, 12, func(int) int64 { return 7 }); got < 950*time.Millisecond {
+		t.Errorf("12 sends to one chat within %v, limit 10 a second", got)
 	}
 }
 
