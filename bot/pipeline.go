@@ -74,8 +74,10 @@ type job struct {
 // ErrClosed: the pipeline is shutting down and takes no more updates.
 var ErrClosed = errors.New("pipeline closed")
 
-// updateTimeout bounds the handling of one update, sends and their retries included.
-const updateTimeout = 2 * time.Minute
+// updateTimeout bounds the handling of one update, sends and their retries included. In long
+// polling a batch is confirmed only once all of it is handled, so this is also the longest a
+// stuck update can hold up the next batch (webhook mode has no such coupling).
+const updateTimeout = time.Minute
 
 // lockTTL bounds how long a crashed replica can hold a chat; the holder extends it while it works.
 const lockTTL = 30 * time.Second
