@@ -181,20 +181,12 @@ func (s *Sender) Call(ctx context.Context, method string, chatID int64, fn func(
 // typed input): replies marked Edit change it in place.
 func (s *Sender) Deliver(ctx context.Context, chatID int64, msgID int, out flows.Output) error {
 	for _, rep := range out.Replies {
-		to := chatID
-		if rep.ChatID != 0 {
-			to = rep.ChatID
-		}
-		edited := msgID
-		if to != chatID {
-			edited = 0 // an edit only ever applies to the chat the input came from
-		}
-		err := s.reply(ctx, to, edited, rep)
-		if errors.Is(err, ErrUnreachable) && to == chatID {
+		err := s.reply(ctx, chatID, msgID, rep)
+		if errors.Is(err, ErrUnreachable) {
 			return err // nothing more reaches this chat
 		}
 		if err != nil {
-			s.Log.Error("reply failed", "chat", to, "key", rep.Text.Key, "err", err)
+			s.Log.Error("reply failed", "chat", chatID, "key", rep.Text.Key, "err", err)
 		}
 	}
 	return nil

@@ -112,7 +112,6 @@ type Reply struct {
 	RemoveKeyboard bool
 	Edit           bool // edit the message the pressed button belongs to
 	File           *File
-	ChatID         int64 // zero: the chat of the input
 }
 
 // Output is everything the bot does in answer to one Input.

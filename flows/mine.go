@@ -90,7 +90,8 @@ func (c *conv) myCallback() error {
 }
 
 func (c *conv) cancelEnrolment(e Enrolment) error {
-	done, promo, err := c.e.catalog.Cancel(c.ctx, c.p.ID, e.ID, c.e.now())
+	// Whoever moves up is told by the delivery worker, from a job written with the cancellation.
+	done, _, err := c.e.catalog.Cancel(c.ctx, c.p.ID, e.ID, c.e.now())
 	if errors.Is(err, ErrNotCancellable) {
 		c.say(Reply{Edit: true, Text: T("batal_daftar.tidak_bisa"), Buttons: [][]Button{{Btn("menu.saya", "s:l")}}})
 		return nil
@@ -100,7 +101,6 @@ func (c *conv) cancelEnrolment(e Enrolment) error {
 	}
 	c.say(Reply{Edit: true, Text: T("batal_daftar.selesai", "Title", done.Course.Title, "Batch", done.Batch.Name),
 		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("menu.kembali", "m:home")}}})
-	_ = promo // told by the delivery worker, from a job written with the cancellation
 	return nil
 }
 

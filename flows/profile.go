@@ -83,17 +83,15 @@ func (c *conv) askDelete() {
 func (c *conv) deleteStep() error {
 	switch c.in.Data {
 	case "del:yes":
-		var promos []Promotion
 		if c.registered() {
-			var err error
-			if promos, err = c.e.store.DeleteParticipant(c.ctx, c.in.UserID, c.e.now()); err != nil {
+			// Whoever takes a freed seat is told by the delivery worker.
+			if _, err := c.e.store.DeleteParticipant(c.ctx, c.in.UserID, c.e.now()); err != nil {
 				return fmt.Errorf("delete participant: %w", err)
 			}
 		}
 		c.p = nil
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.selesai")})
-		_ = promos // told by the delivery worker
 	case "del:no":
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("hapus.dibatalkan")})

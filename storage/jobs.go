@@ -131,26 +131,13 @@ func (db *DB) ReminderInfo(ctx context.Context, enrolmentID int64) (flows.Enrolm
 }
 
 // PromotionNotice loads what a promotion notice says, and whether it still holds: the
-// enrolment must still hold its seat in a batch still to start.
+// enrolment must still hold its seat, and the participant must not have blocked the bot.
 func (db *DB) PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Promotion, bool, error) {
-	g := db.gorm.WithContext(ctx)
-	var r enrolmentRow
-	err := g.Where("id = ?", enrolmentID).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return flows.Promotion{}, false, nil // the participant deleted their data meanwhile
+	e, p, found, err := db.ReminderInfo(ctx, enrolmentID)
+	if err != nil || !found {
+		return flows.Promotion{}, false, err // gone: the participant deleted their data meanwhile
 	}
-	if err != nil {
-		return flows.Promotion{}, false, mapErr(err, "promotion enrolment")
-	}
-	e, err := db.loadEnrolment(g, r)
-	if err != nil {
-		return flows.Promotion{}, false, err
-	}
-	var p participantRow
-	if err := g.Where("id = ?", r.ParticipantID).Take(&p).Error; err != nil {
-		return flows.Promotion{}, false, mapErr(err, "promotion participant")
-	}
-	holds := e.Status == flows.Registered && p.UnreachableAt == nil
+	holds := e.Status == flows.Registered && !p.Unreachable
 	return flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, holds, nil
 }
 
