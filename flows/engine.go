@@ -20,6 +20,8 @@ type Config struct {
 	Files   Files
 	// Zone is the agency's time zone, for times that belong to no batch.
 	Zone *time.Location
+	// Reminders are the reminders a seat gets, as /pengingat describes them.
+	Reminders []ReminderRule
 }
 
 // Engine runs every conversation. It is stateless between calls: what a chat is doing lives in
@@ -32,12 +34,16 @@ type Engine struct {
 	zone    *time.Location
 	now     func() time.Time
 	admins  map[int64]bool
+	rules   []ReminderRule
 }
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
 	e := &Engine{store: cfg.Store, states: cfg.States, catalog: cfg.Catalog, files: cfg.Files, zone: cfg.Zone,
-		now: cfg.Now, admins: map[int64]bool{}}
+		now: cfg.Now, admins: map[int64]bool{}, rules: cfg.Reminders}
+	if len(e.rules) == 0 {
+		e.rules = DefaultReminders
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}

@@ -85,7 +85,7 @@ func isNIPTaken(err error) bool { return errors.Is(err, ErrNIPTaken) }
 
 // reminderSetting shows whether reminders are on, with the button that switches them.
 func (c *conv) reminderSetting(edit bool) Reply {
-	r := Reply{Edit: edit, Text: T("pengingat.status_aktif"), Buttons: [][]Button{{Btn("pengingat.matikan", "r:off")}}}
+	r := Reply{Edit: edit, Text: T("pengingat.status_aktif", "Schedule", ReminderSchedule(c.e.rules)), Buttons: [][]Button{{Btn("pengingat.matikan", "r:off")}}}
 	if c.p.RemindersOff {
 		r.Text, r.Buttons = T("pengingat.status_mati"), [][]Button{{Btn("pengingat.nyalakan", "r:on")}}
 	}

@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -11,7 +13,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // ReminderRule is one reminder before a batch: at a clock time some days before its start, or
 // a fixed time before it.
 type ReminderRule struct {
-	Kind       string        // names the reminder in its job and its text ("h3", "h1", "j1")
+	Kind       string        // names the reminder in its job and its delivery key ("h3", "j1", "m30")
 	DaysBefore int           // with At: that many days before the start day
 	At         time.Duration // time of day, e.g. 9h
 	Before     time.Duration // or: this long before the start
@@ -22,6 +24,101 @@ var DefaultReminders = []ReminderRule{
 	{Kind: "h3", DaysBefore: 3, At: 9 * time.Hour},
 	{Kind: "h1", DaysBefore: 1, At: 9 * time.Hour},
 	{Kind: "j1", Before: time.Hour},
+}
+
+// DefaultReminderSpec is DefaultReminders as the operator writes them (REMINDERS).
+const DefaultReminderSpec = "3d@09:00,1d@09:00,1h"
+
+// ParseReminderRules reads the operator's list of reminders: comma-separated, each either
+// "<days>d@HH:MM" (that many days before the start day, at that local time) or a duration
+// before the start in hours or minutes ("1h", "2h", "30m"). The kind a rule gets names it in
+// jobs and delivery records, so "1h" written as "60m" is the same reminder.
+func ParseReminderRules(spec string) ([]ReminderRule, error) {
+	var out []ReminderRule
+	seen := map[string]bool{}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		r, err := parseReminderRule(part)
+		if err != nil {
+			return nil, err
+		}
+		if seen[r.Kind] {
+			return nil, fmt.Errorf("reminder %q is listed twice", part)
+		}
+		seen[r.Kind] = true
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func parseReminderRule(s string) (ReminderRule, error) {
+	if days, at, ok := strings.Cut(s, "d@"); ok {
+		n, err := strconv.Atoi(days)
+		clock, cerr := time.Parse("15:04", at)
+		if err != nil || cerr != nil || n < 0 || n > 60 {
+			return ReminderRule{}, fmt.Errorf("reminder %q: want days before and a time, like 3d@09:00", s)
+		}
+		return ReminderRule{Kind: "h" + strconv.Itoa(n), DaysBefore: n,
+			At: time.Duration(clock.Hour())*time.Hour + time.Duration(clock.Minute())*time.Minute}, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Minute || d > 48*time.Hour || d%time.Minute != 0 {
+		return ReminderRule{}, fmt.Errorf("reminder %q: want days and a time (3d@09:00) or whole minutes or hours before the start (1h, 30m)", s)
+	}
+	if d%time.Hour == 0 {
+		return ReminderRule{Kind: "j" + strconv.Itoa(int(d/time.Hour)), Before: d}, nil
+	}
+	return ReminderRule{Kind: "m" + strconv.Itoa(int(d/time.Minute)), Before: d}, nil
+}
+
+// leadText says how far ahead a reminder of this kind is ("3 hari lagi", "besok", "1 jam
+// lagi"), read back from its kind so that jobs planned under another configuration still
+// read well.
+func leadText(kind string) Text {
+	n, err := strconv.Atoi(kind[min(1, len(kind)):])
+	if err != nil || kind == "" {
+		return T("pengingat.lagi_segera")
+	}
+	switch kind[0] {
+	case 'h':
+		switch n {
+		case 0:
+			return T("pengingat.lagi_hari_ini")
+		case 1:
+			return T("pengingat.lagi_besok")
+		}
+		return T("pengingat.lagi_hari", "N", n)
+	case 'j':
+		return T("pengingat.lagi_jam", "N", n)
+	case 'm':
+		return T("pengingat.lagi_menit", "N", n)
+	}
+	return T("pengingat.lagi_segera")
+}
+
+// ReminderSchedule lists the rules as the participant reads them in /pengingat.
+func ReminderSchedule(rules []ReminderRule) Text {
+	parts := make([]Text, 0, len(rules))
+	for _, r := range rules {
+		switch {
+		case r.Before > 0 && r.Before%time.Hour == 0:
+			parts = append(parts, T("pengingat.sebelum_jam", "N", int(r.Before/time.Hour)))
+		case r.Before > 0:
+			parts = append(parts, T("pengingat.sebelum_menit", "N", int(r.Before/time.Minute)))
+		case r.DaysBefore == 0:
+			parts = append(parts, T("pengingat.sebelum_hari_ini", "At", clockText(r.At)))
+		default:
+			parts = append(parts, T("pengingat.sebelum_hari", "N", r.DaysBefore, "At", clockText(r.At)))
+		}
+	}
+	return T("pengingat.jadwal", "Items", parts)
+}
+
+func clockText(d time.Duration) string {
+	return fmt.Sprintf("%02d.%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
 // Quiet hours: nobody is messaged between 21.00 and 06.00 where the batch takes place.
@@ -122,16 +219,16 @@ func DecideReminder(r Reminder, e Enrolment, p Participant, plannedAt, now time.
 // ReminderReply is the reminder's message, with a way to say "I cannot come".
 func ReminderReply(r Reminder, e Enrolment, late bool) Reply {
 	z := e.Batch.Zone()
-	key := "pengingat." + r.Which
+	lead := leadText(r.Which)
 	if late {
-		key = "pengingat.terlambat"
+		lead = T("pengingat.lagi_terlambat")
 	}
 	mapURL := ""
 	if e.Batch.Location != "" {
 		mapURL = "https://www.google.com/maps/search/?api=1&query=" + url.QueryEscape(e.Batch.Location)
 	}
 	return Reply{
-		Text: T(key, "Title", e.Course.Title, "Batch", e.Batch.Name, "Start", e.Batch.StartsAt.In(z),
+		Text: T("pengingat.isi", "Lead", lead, "Title", e.Course.Title, "Batch", e.Batch.Name, "Start", e.Batch.StartsAt.In(z),
 			"End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch), "Map", mapURL),
 		Buttons: [][]Button{{Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
 	}

@@ -99,3 +99,52 @@ func TestDecideReminder(t *testing.T) {
 		}
 	}
 }
+
+func TestParseReminderRules(t *testing.T) {
+	t.Parallel()
+	rules, err := ParseReminderRules(DefaultReminderSpec)
+	if err != nil || len(rules) != len(DefaultReminders) {
+		t.Fatalf("default spec: %v %v", rules, err)
+	}
+	for i := range rules {
+		if rules[i] != DefaultReminders[i] {
+			t.Errorf("rule %d: %+v, want %+v", i, rules[i], DefaultReminders[i])
+		}
+	}
+	rules, err = ParseReminderRules(" 7d@08:30 , 0d@06:15,2h,30m ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ReminderRule{{Kind: "h7", DaysBefore: 7, At: 8*time.Hour + 30*time.Minute},
+		{Kind: "h0", At: 6*time.Hour + 15*time.Minute}, {Kind: "j2", Before: 2 * time.Hour}, {Kind: "m30", Before: 30 * time.Minute}}
+	if len(rules) != len(want) {
+		t.Fatalf("got %+v", rules)
+	}
+	for i := range want {
+		if rules[i] != want[i] {
+			t.Errorf("rule %d: %+v, want %+v", i, rules[i], want[i])
+		}
+	}
+	for _, bad := range []string{"3d@9", "3x@09:00", "-1d@09:00", "1h,60m", "90s", "0m", "3d@09:00,3d@10:00", "besok"} {
+		if _, err := ParseReminderRules(bad); err == nil {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+	// A configured rule plans where it says: two hours before a WIT start.
+	loc := zone(t, "Asia/Jayapura")
+	b := Batch{StartsAt: time.Date(2027, 3, 1, 10, 0, 0, 0, loc), TimeZone: "Asia/Jayapura"}
+	plan := PlanReminders(1, b, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), []ReminderRule{{Kind: "j2", Before: 2 * time.Hour}})
+	if len(plan) != 1 || !plan[0].At.Equal(time.Date(2027, 3, 1, 8, 0, 0, 0, loc)) {
+		t.Errorf("plan %+v", plan)
+	}
+}
+
+func TestLeadText(t *testing.T) {
+	t.Parallel()
+	for kind, want := range map[string]string{"h3": "pengingat.lagi_hari", "h1": "pengingat.lagi_besok",
+		"h0": "pengingat.lagi_hari_ini", "j1": "pengingat.lagi_jam", "m30": "pengingat.lagi_menit", "": "pengingat.lagi_segera", "zz": "pengingat.lagi_segera"} {
+		if got := leadText(kind).Key; got != want {
+			t.Errorf("%q: %s, want %s", kind, got, want)
+		}
+	}
+}

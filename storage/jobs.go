@@ -56,9 +56,9 @@ func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
 
 // enqueuePromotions plans, inside tx, the notice to each participant moved up: it is sent by a
 // worker after the commit, and never if the transaction rolls back.
-func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion) error {
+func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion, now time.Time) error {
 	for _, p := range promos {
-		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}}); err != nil {
+		if err := db.insertTx(ctx, tx, now, river.InsertManyParams{Args: flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}}); err != nil {
 			return fmt.Errorf("enqueue promotion: %w", err)
 		}
 	}
@@ -67,7 +67,9 @@ func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows
 
 // insertTx writes jobs in the GORM transaction tx, in one statement: they exist if and only
 // if tx commits. Jobs are unique by their arguments, so a handler run twice plans each once.
-func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertManyParams) error {
+// A job without a time is due at now, the caller's clock (the same one the workers run on),
+// rather than at the database's.
+func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, now time.Time, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -84,6 +86,9 @@ func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertMan
 			jobs[i].InsertOpts = &river.InsertOpts{}
 		}
 		jobs[i].InsertOpts.UniqueOpts = river.UniqueOpts{ByArgs: true}
+		if jobs[i].InsertOpts.ScheduledAt.IsZero() {
+			jobs[i].InsertOpts.ScheduledAt = now
+		}
 	}
 	_, err = client.InsertManyTx(ctx, sqlTx, jobs)
 	return err
@@ -92,10 +97,10 @@ func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertMan
 // enqueueReminders plans, inside tx, the reminders of a new seat.
 func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
 	var jobs []river.InsertManyParams
-	for _, p := range flows.PlanReminders(enrolmentID, b, now, flows.DefaultReminders) {
+	for _, p := range flows.PlanReminders(enrolmentID, b, now, db.reminders) {
 		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
 	}
-	if err := db.insertTx(ctx, tx, jobs...); err != nil {
+	if err := db.insertTx(ctx, tx, now, jobs...); err != nil {
 		return fmt.Errorf("enqueue reminders: %w", err)
 	}
 	return nil
@@ -176,7 +181,7 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 		notice := flows.ChangeNotice{EnrolmentID: r.ID, OldStart: old.StartsAt, OldEnd: old.EndsAt,
 			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
 			NewLocation: next.Location, NewURL: next.OnlineURL}
-		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: notice}); err != nil {
+		if err := db.insertTx(ctx, tx, now, river.InsertManyParams{Args: notice}); err != nil {
 			return fmt.Errorf("enqueue change notice: %w", err)
 		}
 		rep.Notified++

@@ -21,6 +21,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/bpsdm/asnbot/flows"
 )
 
 //go:embed migrations/*.sql
@@ -42,11 +44,15 @@ type DB struct {
 	jobsOnce sync.Once
 	jobs     *river.Client[*sql.Tx]
 	jobsErr  error
+
+	reminders []flows.ReminderRule
 }
 
-// Options tune the connection pool.
+// Options tune the connection pool and say which reminders a new seat gets.
 type Options struct {
 	MaxConns int
+	// Reminders are planned for each seat; flows.DefaultReminders when empty.
+	Reminders []flows.ReminderRule
 }
 
 // Open connects to dsn, creating the database first when it does not exist, so the first run
@@ -78,7 +84,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("ping postgres: %w", err)
 	}
-	return &DB{gorm: g}, nil
+	if len(opt.Reminders) == 0 {
+		opt.Reminders = flows.DefaultReminders
+	}
+	return &DB{gorm: g, reminders: opt.Reminders}, nil
 }
 
 // Gorm exposes the handle for other packages' stores built on the same pool.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/bpsdm/asnbot/flows"
 )
 
 // Config is everything the operator sets, from the environment. README.md lists each variable
@@ -34,8 +36,10 @@ type Config struct {
 	DBMaxConns    int           `env:"DB_MAX_CONNS" envDefault:"20"`
 	LogLevel      string        `env:"LOG_LEVEL" envDefault:"info"`
 	ShutdownWait  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	Reminders     string        `env:"REMINDERS" envDefault:"3d@09:00,1d@09:00,1h"`
 
 	location *time.Location
+	rules    []flows.ReminderRule
 }
 
 // loadConfig reads the environment.
@@ -92,6 +96,9 @@ func (c *Config) validate() error {
 		if !secretToken.MatchString(c.WebhookSecret) {
 			return errors.New("WEBHOOK_SECRET is required with WEBHOOK_URL: 1-256 characters of A-Z, a-z, 0-9, _ and -")
 		}
+	}
+	if c.rules, err = flows.ParseReminderRules(c.Reminders); err != nil {
+		return fmt.Errorf("REMINDERS: %w", err)
 	}
 	if c.OutRate <= 0 || c.OutChatRate <= 0 {
 		return errors.New("OUT_RATE and OUT_CHAT_RATE must be positive")

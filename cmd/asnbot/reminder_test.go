@@ -109,8 +109,7 @@ func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.replica()
-	// Starts two hours after the test's "now": the one-hour reminder is due at once, since the
-	// real clock River schedules by is past the test's.
+	// Starts two hours after the test's "now"; the clock then moves to the one-hour reminder.
 	soon := batch("Angkatan I", 0, 1, 50)
 	soon.Start, soon.End = testNow.Add(2*time.Hour), testNow.Add(8*time.Hour)
 	soon.RegOpens, soon.RegCloses = testNow.Add(-time.Hour), testNow.Add(time.Hour)
@@ -127,6 +126,7 @@ func TestTwoReplicasSendEachReminderOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.clock.Set(testNow.Add(time.Hour + time.Minute))
 	for _, u := range users {
 		for {
 			if m := u.Next(t); strings.Contains(m.Text, "1 jam lagi") {

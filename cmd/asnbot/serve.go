@@ -36,10 +36,11 @@ func (d deps) ready(addr string) {
 
 // serve runs the bot until ctx ends, then finishes the updates in hand and returns.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
+	stubbed := d.now != nil
 	if d.now == nil {
 		d.now = time.Now
 	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: cfg.DBMaxConns})
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules})
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		return err
 	}
 	engine := flows.New(flows.Config{Store: db, States: rdb, Catalog: db, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
-		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location})
+		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules})
 	co := rdb
 	pipe := bot.NewPipeline(bot.PipelineConfig{
 		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,
@@ -82,7 +83,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	// user's own action do not wait for it (a person waits for them, and sends them slowly).
 	jobSender := *sender
 	jobSender.Throttle = rdb.NewThrottle(cfg.OutRate, cfg.OutChatRate)
-	jobs, err := startWorkers(ctx, cfg, db, &jobSender, d.now, log)
+	jobs, err := startWorkers(ctx, cfg, db, &jobSender, d.now, stubbed, log)
 	if err != nil {
 		return err
 	}

@@ -107,6 +107,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"TELEGRAM_BOT_TOKEN": "x", "TZ": "Mars/Olympus"}, "TZ"},
 		{map[string]string{"TELEGRAM_BOT_TOKEN": "x", "WEBHOOK_URL": "https://a.example/x"}, "WEBHOOK_SECRET"},
 		{map[string]string{"TELEGRAM_BOT_TOKEN": "x", "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"},
+		{map[string]string{"TELEGRAM_BOT_TOKEN": "x", "REMINDERS": "3d@25:00"}, "REMINDERS"},
+		{map[string]string{"TELEGRAM_BOT_TOKEN": "x", "REMINDERS": "1h,60m"}, "REMINDERS"},
 	}
 	for _, tt := range tests {
 		err := run(t.Context(), []string{"serve"}, tt.env, io.Discard, io.Discard)

@@ -22,7 +22,7 @@ type workers struct {
 	client *river.Client[pgx.Tx]
 }
 
-func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.Sender, now func() time.Time, log *slog.Logger) (*workers, error) {
+func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.Sender, now func() time.Time, stubbed bool, log *slog.Logger) (*workers, error) {
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("job pool: %w", err)
@@ -31,14 +31,20 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	river.AddWorker(ws, &bot.PromotionWorker{Store: db, Sender: sender, Now: now})
 	river.AddWorker(ws, &bot.ReminderWorker{Store: db, Sender: sender, Now: now})
 	river.AddWorker(ws, &bot.ChangeWorker{Store: db, Sender: sender})
-	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+	rc := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers: ws,
 		Logger:  log.With("component", "jobs"),
 		// Jobs written by another pool do not wake this one up; poll often enough that a
 		// participant hears of their seat within a second or so.
 		FetchPollInterval: 500 * time.Millisecond,
-	})
+	}
+	if stubbed {
+		// Tests move the bot's clock; River decides what is due by the same clock, so a
+		// reminder planned for next week runs when the test says it is next week.
+		rc.Test.Time = stubClock(now)
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("job client: %w", err)
@@ -65,3 +71,11 @@ func (w *workers) stop() {
 	_ = w.client.StopAndCancel(ctx)
 	w.pool.Close()
 }
+
+// stubClock is a test clock as River takes it: NowOrNil gives the stubbed time, which River
+// then uses in its queries instead of the database's now().
+type stubClock func() time.Time
+
+func (c stubClock) Now() time.Time { return c() }
+
+func (c stubClock) NowOrNil() *time.Time { t := c().UTC(); return &t }
