@@ -79,6 +79,8 @@ func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, c
 type Reminders interface {
 	Deliveries
 	ReminderInfo(ctx context.Context, enrolmentID int64) (flows.Enrolment, flows.Participant, bool, error)
+	// PutOffReminder plans r again at until (r.Due says when it was first due).
+	PutOffReminder(ctx context.Context, r flows.Reminder, until time.Time) error
 }
 
 // ReminderWorker sends a reminder when it is due, after checking it still makes sense.
@@ -96,12 +98,20 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[flows.Reminder
 		return err
 	}
 	now := w.Now()
-	decision, until := flows.DecideReminder(job.Args, e, p, job.ScheduledAt, now)
+	due := job.ScheduledAt
+	if !job.Args.Due.IsZero() {
+		due = job.Args.Due
+	}
+	decision, until := flows.DecideReminder(job.Args, e, p, due, now)
 	switch decision {
 	case flows.ReminderDrop:
 		return nil
 	case flows.ReminderSnooze:
-		return river.JobSnooze(until.Sub(now))
+		// A new job at an absolute time rather than River's snooze, which counts from the
+		// host's clock: the put-off reminder then comes at 06.00 by the bot's own clock.
+		r := job.Args
+		r.Due = due
+		return w.Store.PutOffReminder(ctx, r, until)
 	}
 	key := fmt.Sprintf("reminder:%d:%s:%d", e.ID, job.Args.Which, job.Args.StartsAt.Unix())
 	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate)}}

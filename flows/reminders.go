@@ -133,6 +133,9 @@ type Reminder struct {
 	EnrolmentID int64     `json:"enrolment_id"`
 	Which       string    `json:"which"` // the rule's Kind: h3, h1, j1
 	StartsAt    time.Time `json:"starts_at"`
+	// Due is set on a reminder that fell due at night and was put off to 06.00: when it was
+	// first due, so that it still says it is late, and so that it is a job of its own.
+	Due time.Time `json:"due,omitzero"`
 }
 
 // Kind names the job for the queue.

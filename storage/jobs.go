@@ -113,6 +113,15 @@ func (db *DB) dropReminders(tx *gorm.DB, enrolmentID int64) error {
 	return mapErr(err, "drop reminders")
 }
 
+// PutOffReminder plans r again at until, in a job of its own (r.Due makes its arguments
+// distinct from the reminder that was put off). Putting off twice plans it once.
+func (db *DB) PutOffReminder(ctx context.Context, r flows.Reminder, until time.Time) error {
+	r.Due = r.Due.UTC()
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return db.insertTx(ctx, tx, until, river.InsertManyParams{Args: r, InsertOpts: &river.InsertOpts{ScheduledAt: until}})
+	})
+}
+
 // ReminderInfo loads what a due reminder needs to decide and say.
 func (db *DB) ReminderInfo(ctx context.Context, enrolmentID int64) (flows.Enrolment, flows.Participant, bool, error) {
 	g := db.gorm.WithContext(ctx)

@@ -49,7 +49,9 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		pool.Close()
 		return nil, fmt.Errorf("job client: %w", err)
 	}
-	if err := client.Start(ctx); err != nil {
+	// Not ctx itself: River cancels the jobs in hand when its start context ends, which would
+	// cut a message off mid-send at every deploy. stopWithin stops it gracefully instead.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("start jobs: %w", err)
 	}
