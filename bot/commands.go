@@ -15,7 +15,7 @@ import (
 var Commands = []string{"start", "katalog", "saya", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
 
 // AdminCommands are added to the list for admins' chats.
-var AdminCommands = []string{"peserta"}
+var AdminCommands = []string{"peserta", "ubahjadwal"}
 
 // SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).
 func SetCommands(ctx context.Context, s *Sender, admins []int64) error {

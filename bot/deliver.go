@@ -135,3 +135,34 @@ func (w *ChangeWorker) Work(ctx context.Context, job *river.Job[flows.ChangeNoti
 	key := fmt.Sprintf("change:%d:%d:%d:%s:%s", e.ID, n.NewStart.Unix(), n.NewEnd.Unix(), n.NewLocation, n.NewURL)
 	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: []flows.Reply{flows.ChangeReply(n, e)}})
 }
+
+// Courses is what the cancellation notice needs to offer other batches.
+type Courses interface {
+	Reminders
+	// Course returns a published course with its batches still to run; flows.ErrNotFound if none.
+	Course(ctx context.Context, code string) (flows.Course, []flows.Batch, error)
+}
+
+// BatchCancelWorker tells a participant their batch was cancelled, and offers the course's
+// other batches that still take enrolments.
+type BatchCancelWorker struct {
+	river.WorkerDefaults[flows.BatchCancelNotice]
+	Store  Courses
+	Sender *Sender
+	Now    func() time.Time
+}
+
+// Work implements river.Worker.
+func (w *BatchCancelWorker) Work(ctx context.Context, job *river.Job[flows.BatchCancelNotice]) error {
+	e, p, found, err := w.Store.ReminderInfo(ctx, job.Args.EnrolmentID)
+	if err != nil || !found || p.Unreachable {
+		return err // the participant deleted their data, or blocked the bot
+	}
+	_, others, err := w.Store.Course(ctx, e.Course.Code)
+	if err != nil && !errors.Is(err, flows.ErrNotFound) {
+		return err
+	}
+	key := "batch_cancel:" + strconv.FormatInt(e.ID, 10)
+	out := flows.Output{Replies: []flows.Reply{flows.BatchCancelReply(e, others, w.Now())}}
+	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
+}

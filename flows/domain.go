@@ -77,6 +77,8 @@ type State struct {
 	Back string `json:"back,omitempty"`
 	// Then is where to go once onboarding is done (a deep link's target).
 	Then string `json:"then,omitempty"`
+	// Schedule is the batch change an admin is preparing (/ubahjadwal).
+	Schedule *ScheduleDraft `json:"schedule,omitempty"`
 }
 
 // Draft is the profile being typed.

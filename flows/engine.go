@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -18,6 +19,8 @@ type Config struct {
 	// Catalog holds courses, batches and enrolments; Files fetches what users send.
 	Catalog Catalog
 	Files   Files
+	// Batches changes and cancels batches for admins.
+	Batches Batches
 	// Zone is the agency's time zone, for times that belong to no batch.
 	Zone *time.Location
 	// Reminders are the reminders a seat gets, as /pengingat describes them.
@@ -31,6 +34,7 @@ type Engine struct {
 	states  StateStore
 	catalog Catalog
 	files   Files
+	batches Batches
 	zone    *time.Location
 	now     func() time.Time
 	admins  map[int64]bool
@@ -39,7 +43,7 @@ type Engine struct {
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
-	e := &Engine{store: cfg.Store, states: cfg.States, catalog: cfg.Catalog, files: cfg.Files, zone: cfg.Zone,
+	e := &Engine{store: cfg.Store, states: cfg.States, catalog: cfg.Catalog, files: cfg.Files, batches: cfg.Batches, zone: cfg.Zone,
 		now: cfg.Now, admins: map[int64]bool{}, rules: cfg.Reminders}
 	if len(e.rules) == 0 {
 		e.rules = DefaultReminders
@@ -149,6 +153,7 @@ func init() {
 		flowOnboarding: (*conv).onboardingStep,
 		flowProfile:    (*conv).profileStep,
 		flowDelete:     (*conv).deleteStep,
+		flowSchedule:   (*conv).scheduleStep,
 	}
 }
 
@@ -172,6 +177,13 @@ func (c *conv) cancel() error {
 // idle handles what comes while no conversation is going on.
 func (c *conv) idle() error {
 	if c.callback() {
+		if strings.HasPrefix(c.in.Data, "j:") && c.isAdmin() {
+			if id, ok := strings.CutPrefix(c.in.Data, "j:b:"); ok {
+				return c.schedulePick(id) // a batch picked from /ubahjadwal's list
+			}
+			c.expired() // a button of a change already saved or closed
+			return nil
+		}
 		return c.idleCallback()
 	}
 	switch {
@@ -179,6 +191,8 @@ func (c *conv) idle() error {
 		return c.catalogPage(listView{}, false)
 	case c.command("peserta") && c.isAdmin():
 		return c.roster(c.in.Text)
+	case c.command("ubahjadwal") && c.isAdmin():
+		return c.scheduleCommand(c.in.Text)
 	case c.in.Kind == KindDocument && c.isAdmin():
 		return c.importDocument(c.in.Document)
 	case !c.registered():

@@ -31,6 +31,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	river.AddWorker(ws, &bot.PromotionWorker{Store: db, Sender: sender, Now: now})
 	river.AddWorker(ws, &bot.ReminderWorker{Store: db, Sender: sender, Now: now})
 	river.AddWorker(ws, &bot.ChangeWorker{Store: db, Sender: sender})
+	river.AddWorker(ws, &bot.BatchCancelWorker{Store: db, Sender: sender, Now: now})
 	rc := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers: ws,

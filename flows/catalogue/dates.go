@@ -111,3 +111,9 @@ func (p *parser) excelDate(serial float64, loc *time.Location, endOfDay bool) (t
 	}
 	return t, true
 }
+
+// ParseDate reads one date with a time, in any form a catalogue file takes, in loc (a bare
+// date is its start).
+func ParseDate(s string, loc *time.Location) (time.Time, bool) {
+	return parseDate(s, loc, false)
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bpsdm/asnbot/bot/telegramtest"
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// TestAdminMovesABatchInChat: /ubahjadwal with a preview; everyone enrolled or waiting is told
+// once, old and new side by side, and the reminders move; pressing "save" again tells no one.
+func TestAdminMovesABatchInChat(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin)})
+	h.seed(course("JDW-01", "Pengadaan Barang/Jasa", batch("Angkatan I", 30, 2, 2), batch("Angkatan II", 60, 2, 30)))
+	id := h.batchID("JDW-01", "Angkatan I")
+	ctx := context.Background()
+	var people []*telegramtest.User
+	var seats []flows.Enrolment
+	for i, name := range []string{"Ayu", "Bima", "Citra"} { // Citra waits: the quota is 2
+		u := h.tg.User(newUserID(), name)
+		h.seedParticipant(u, 300+i)
+		u.Send("/start")
+		nextWith(t, u, "Menu Utama")
+		p, _ := h.participant(u.ID)
+		e, err := h.db.Enrol(ctx, p.ID, id, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, seats = append(people, u), append(seats, e)
+	}
+	if seats[2].Status != flows.Waiting {
+		t.Fatalf("Citra: %+v", seats[2])
+	}
+
+	a := h.tg.User(admin, "Admin")
+	a.Send("/ubahjadwal JDW-01")
+	pick := expect(t, a, "Pilih angkatan")
+	a.Press(t, pick, "Angkatan I · Selasa, 22 Desember 2026")
+	card := expect(t, a, "Ubah jadwal angkatan", "Pengadaan Barang/Jasa", "Angkatan I", "Selasa, 22 Desember 2026 pukul 08.00 WIB",
+		"Terdaftar 2/2", "daftar tunggu 1")
+	if !card.Edited {
+		t.Error("the batch card did not replace the list")
+	}
+	a.Press(t, card, "🗓 Tanggal")
+	expect(t, a, "Kirim tanggal mulai dan selesai")
+	for _, bad := range []struct{ text, want string }{
+		{"minggu depan", "belum dapat dibaca"},
+		{"29/12/2026 08:00 - 28/12/2026 16:00", "sesudah tanggal mulai"},
+		{"01/11/2026 08:00 - 03/11/2026 16:00", "sudah lewat"},
+	} {
+		a.Send(bad.text)
+		expect(t, a, bad.want)
+	}
+	a.Send("29/12/2026 08.00 - 31/12/2026 16.00")
+	preview := expect(t, a, "Periksa perubahan", "Sekarang", "Selasa, 22 Desember 2026 pukul 08.00 WIB",
+		"Menjadi", "Selasa, 29 Desember 2026 pukul 08.00 WIB", "Kamis, 31 Desember 2026 pukul 16.00 WIB", "3 peserta")
+	// Nothing is changed, nor anyone told, before the admin saves.
+	if _, b, _ := h.db.Batch(ctx, id); !b.StartsAt.Equal(day(30, 8)) {
+		t.Fatalf("the batch moved before saving: %v", b.StartsAt)
+	}
+	a.Press(t, preview, "✅ Simpan dan beri tahu peserta")
+	expect(t, a, "Perubahan disimpan", "3 peserta")
+	for _, u := range people {
+		nextWith(t, u, "Perubahan jadwal")
+	}
+	a.PressData(preview, "j:s") // a second tap that raced the edit
+	h.tg.WaitIdle(t)
+	if ans := a.CallbackAnswers(); !strings.Contains(ans[len(ans)-1].Text, "tidak berlaku") {
+		t.Errorf("second save answered %+v", ans[len(ans)-1])
+	}
+	waitJobs(t, h, "change_notice")
+	for _, u := range people {
+		if n := countWith(u, "Perubahan jadwal"); n != 1 {
+			t.Errorf("%s was told %d times", u.FirstName, n)
+		}
+		m := u.Messages()[len(u.Messages())-1]
+		if !strings.Contains(m.Text, "Selasa, 22 Desember 2026") || !strings.Contains(m.Text, "Selasa, 29 Desember 2026") {
+			t.Errorf("%s's notice: %q", u.FirstName, m.Text)
+		}
+	}
+	want := "h3@2026-12-26 09:00,h1@2026-12-28 09:00,j1@2026-12-29 07:00"
+	for _, e := range seats[:2] {
+		if got := strings.Join(h.reminderJobs(e.ID), ","); got != want {
+			t.Errorf("reminders %s, want %s", got, want)
+		}
+	}
+
+	// The place, through the same preview.
+	a.Send("/ubahjadwal JDW-01 angkatan i")
+	card = expect(t, a, "Selasa, 29 Desember 2026 pukul 08.00 WIB")
+	a.Press(t, card, "📍 Tempat atau tautan")
+	expect(t, a, "alamat tempat yang baru")
+	a.Send("Hotel <Patra>, Semarang")
+	preview = expect(t, a, "Periksa perubahan", "Kampus BPSDM", "Hotel <Patra>, Semarang")
+	a.Press(t, preview, "✅ Simpan dan beri tahu peserta")
+	expect(t, a, "Perubahan disimpan")
+	for _, u := range people {
+		nextWith(t, u, "Hotel <Patra>")
+	}
+	// A participant cannot use it.
+	people[0].Send("/ubahjadwal JDW-01 Angkatan I")
+	expect(t, people[0], "tidak saya kenal")
+}
+
+// TestAdminCancelsABatch: everyone concerned is told once, offered the course's other open
+// batch, their enrolments are cancelled and their reminders removed.
+func TestAdminCancelsABatch(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin)})
+	h.seed(course("JDW-02", "Kearsipan Digital", batch("Angkatan I", 30, 2, 1), batch("Angkatan II", 60, 2, 30)))
+	id := h.batchID("JDW-02", "Angkatan I")
+	ctx := context.Background()
+	var people []*telegramtest.User
+	var seats []flows.Enrolment
+	for i, name := range []string{"Dewi", "Eko"} { // Eko waits
+		u := h.tg.User(newUserID(), name)
+		h.seedParticipant(u, 320+i)
+		u.Send("/start")
+		nextWith(t, u, "Menu Utama")
+		p, _ := h.participant(u.ID)
+		e, err := h.db.Enrol(ctx, p.ID, id, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, seats = append(people, u), append(seats, e)
+	}
+	a := h.tg.User(admin, "Admin")
+	a.Send("/ubahjadwal JDW-02 Angkatan I")
+	card := expect(t, a, "Ubah jadwal angkatan")
+	a.Press(t, card, "🛑 Batalkan angkatan")
+	ask := expect(t, a, "1 peserta terdaftar dan 1 dalam daftar tunggu")
+	a.Press(t, ask, "🛑 Ya, batalkan angkatan")
+	expect(t, a, "Angkatan dibatalkan", "2 peserta")
+	a.PressData(ask, "j:xy") // a second tap that raced the edit: nothing more happens
+	for _, u := range people {
+		m := nextWith(t, u, "Angkatan dibatalkan")
+		if !strings.Contains(m.Text, "Kearsipan Digital") || !strings.Contains(m.Text, "Angkatan I (Selasa, 22 Desember 2026 pukul 08.00 WIB)") {
+			t.Errorf("%s: %q", u.FirstName, m.Text)
+		}
+	}
+	waitJobs(t, h, "batch_cancel_notice")
+	for i, u := range people {
+		if n := countWith(u, "Angkatan dibatalkan"); n != 1 {
+			t.Errorf("%s was told %d times", u.FirstName, n)
+		}
+		var st string
+		h.db.Gorm().Raw("SELECT status FROM enrolments WHERE id = ?", seats[i].ID).Scan(&st)
+		if st != string(flows.Cancelled) {
+			t.Errorf("%s's enrolment is %q", u.FirstName, st)
+		}
+		if got := h.reminderJobs(seats[i].ID); len(got) != 0 {
+			t.Errorf("%s still has reminders %v", u.FirstName, got)
+		}
+	}
+	// The notice offers Angkatan II; its button asks to enrol there.
+	m := people[0].Messages()[len(people[0].Messages())-1]
+	people[0].Press(t, m, "📝 Angkatan II · Kamis, 21 Januari 2027")
+	expect(t, people[0], "Angkatan II")
+	// The cancelled batch is gone from the catalogue page.
+	if _, batches, err := h.db.Course(ctx, "JDW-02"); err != nil || len(batches) != 1 || batches[0].Name != "Angkatan II" {
+		t.Errorf("course batches %+v %v", batches, err)
+	}
+}
+
+// waitJobs waits until River has finished every job of kind.
+func waitJobs(t *testing.T, h *harness, kind string) {
+	t.Helper()
+	for range 200 {
+		var left int64
+		h.db.Gorm().Raw(`SELECT count(*) FROM river_job WHERE kind = ? AND state NOT IN ('completed','cancelled','discarded')`, kind).Scan(&left)
+		if left == 0 {
+			return
+		}
+		h.tg.WaitIdle(t)
+		sleepBriefly()
+	}
+	t.Fatalf("%s jobs still unfinished", kind)
+}
+
+func sleepBriefly() { time.Sleep(50 * time.Millisecond) }

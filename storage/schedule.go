@@ -1,0 +1,83 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+// ChangeBatch implements flows.Batches: the new dates and place, the notice to everyone
+// enrolled or waiting and their reminders moved, all in one transaction. The same change
+// twice tells nobody the second time.
+func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time) (int, error) {
+	var rep flows.ImportReport
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		if b.Status == string(flows.BatchCancelled) {
+			return flows.ErrBatchUnavailable
+		}
+		before := b.domain()
+		err := tx.Model(&b).Updates(map[string]any{"starts_at": ch.StartsAt.UTC(), "ends_at": ch.EndsAt.UTC(),
+			"location": ch.Location, "online_url": ch.OnlineURL, "updated_at": gorm.Expr("now()")}).Error
+		if err != nil {
+			return mapErr(err, "change batch")
+		}
+		return db.scheduleChanged(tx, before, b.domain(), now, &rep)
+	})
+	return rep.Notified, err
+}
+
+// CancelBatch implements flows.Batches.
+func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error) {
+	notified := 0
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var b batchRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", batchID).Take(&b).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		if b.Status == string(flows.BatchCancelled) {
+			return nil // a second press, or another admin first
+		}
+		if err := tx.Model(&b).Updates(map[string]any{"status": string(flows.BatchCancelled), "updated_at": now}).Error; err != nil {
+			return mapErr(err, "cancel batch")
+		}
+		var rows []enrolmentRow
+		if err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", b.ID).Order("id").Find(&rows).Error; err != nil {
+			return mapErr(err, "enrolments of a cancelled batch")
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		ids := make([]int64, 0, len(rows))
+		jobs := make([]river.InsertManyParams, 0, len(rows))
+		for _, r := range rows {
+			ids = append(ids, r.ID)
+			jobs = append(jobs, river.InsertManyParams{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}})
+		}
+		err := tx.Model(&enrolmentRow{}).Where("id IN ?", ids).
+			Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error
+		if err != nil {
+			return mapErr(err, "cancel enrolments")
+		}
+		err = tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint IN ?
+			AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), ids).Error
+		if err != nil {
+			return mapErr(err, "drop reminders")
+		}
+		if err := db.insertTx(ctx, tx, now, jobs...); err != nil {
+			return fmt.Errorf("enqueue cancellation notices: %w", err)
+		}
+		notified = len(rows)
+		return nil
+	})
+	return notified, err
+}
