@@ -20,6 +20,8 @@ type Deliveries interface {
 	ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error)
 	// ReleaseDelivery forgets a claim whose send failed.
 	ReleaseDelivery(ctx context.Context, key string) error
+	// DeliverySent marks a claimed message as sent.
+	DeliverySent(ctx context.Context, key string) error
 }
 
 // PromotionWorker sends the notice of a move up from the waiting list. The job was written in
@@ -69,6 +71,11 @@ func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, c
 			if rerr := store.ReleaseDelivery(context.WithoutCancel(ctx), k); rerr != nil {
 				return fmt.Errorf("%w (and release: %v)", err, rerr)
 			}
+			return err
+		}
+		// Sent: if marking it fails, the job's retry finds the claim unsent and sends again;
+		// the message is at least not lost.
+		if err := store.DeliverySent(context.WithoutCancel(ctx), k); err != nil {
 			return err
 		}
 	}

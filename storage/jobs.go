@@ -156,13 +156,20 @@ func (db *DB) PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Pro
 }
 
 // ClaimDelivery records that the message key is being sent to chatID; false when it was
-// already sent (a job run twice).
+// already sent (a job run twice). A claim that was never marked sent (its replica died
+// mid-send) can be claimed again, so the message is not lost.
 func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error) {
-	res := db.gorm.WithContext(ctx).Exec("INSERT INTO deliveries (key, chat_id) VALUES (?, ?) ON CONFLICT DO NOTHING", key, chatID)
+	res := db.gorm.WithContext(ctx).Exec(`INSERT INTO deliveries (key, chat_id) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET created_at = now() WHERE deliveries.sent_at IS NULL`, key, chatID)
 	if res.Error != nil {
 		return false, mapErr(res.Error, "claim delivery")
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// DeliverySent marks a claimed message as sent: from now on it is never sent again.
+func (db *DB) DeliverySent(ctx context.Context, key string) error {
+	return mapErr(db.gorm.WithContext(ctx).Exec("UPDATE deliveries SET sent_at = now() WHERE key = ?", key).Error, "delivery sent")
 }
 
 // ReleaseDelivery forgets a claim whose send failed, so the job's retry sends it.

@@ -37,6 +37,8 @@ type Config struct {
 	LogLevel      string        `env:"LOG_LEVEL" envDefault:"info"`
 	ShutdownWait  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	Reminders     string        `env:"REMINDERS" envDefault:"3d@09:00,1d@09:00,1h"`
+	JobTimeout    time.Duration `env:"JOB_TIMEOUT" envDefault:"1m"`
+	JobRescue     time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"3m"`
 
 	location *time.Location
 	rules    []flows.ReminderRule
@@ -99,6 +101,9 @@ func (c *Config) validate() error {
 	}
 	if c.rules, err = flows.ParseReminderRules(c.Reminders); err != nil {
 		return fmt.Errorf("REMINDERS: %w", err)
+	}
+	if c.JobTimeout <= 0 || c.JobRescue <= c.JobTimeout {
+		return errors.New("JOB_TIMEOUT must be positive and JOB_RESCUE_AFTER longer than it")
 	}
 	if c.OutRate <= 0 || c.OutChatRate <= 0 {
 		return errors.New("OUT_RATE and OUT_CHAT_RATE must be positive")

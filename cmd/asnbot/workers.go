@@ -39,6 +39,11 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		// Jobs written by another pool do not wake this one up; poll often enough that a
 		// participant hears of their seat within a second or so.
 		FetchPollInterval: 500 * time.Millisecond,
+		// A job that runs longer is cancelled and retried; one whose replica died is taken
+		// over by another after JobRescue (River's default of an hour would make a
+		// reminder late by as much).
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.JobRescue,
 	}
 	if stubbed {
 		// Tests move the bot's clock; River decides what is due by the same clock, so a
