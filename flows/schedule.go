@@ -152,6 +152,11 @@ func (c *conv) scheduleStep() error {
 	if c.callback() {
 		return c.scheduleCallback(d)
 	}
+	if c.in.Kind == KindCommand {
+		// Another command (a new /ubahjadwal, /peserta…) leaves the unsaved change behind.
+		c.clear()
+		return c.idle()
+	}
 	switch c.st.Step {
 	case stepScheduleDates:
 		return c.scheduleDates(d)

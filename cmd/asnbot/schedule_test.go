@@ -46,6 +46,8 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	if !card.Edited {
 		t.Error("the batch card did not replace the list")
 	}
+	a.Send("halo")
+	expect(t, a, "pilih dengan tombol")
 	a.Press(t, card, "🗓 Tanggal")
 	expect(t, a, "Kirim tanggal mulai dan selesai")
 	for _, bad := range []struct{ text, want string }{
@@ -101,6 +103,20 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	expect(t, a, "Perubahan disimpan")
 	for _, u := range people {
 		nextWith(t, u, "Hotel <Patra>")
+	}
+	// Another command leaves an unsaved change behind, and works.
+	a.Send("/ubahjadwal JDW-01 II")
+	card = expect(t, a, "Angkatan II")
+	a.Press(t, card, "📍 Tempat atau tautan")
+	expect(t, a, "alamat tempat yang baru")
+	a.Send("/peserta JDW-01")
+	expect(t, a, "Peserta Pengadaan Barang/Jasa")
+	a.Next(t) // the CSV
+	a.Next(t) // the spreadsheet
+	a.Send("Gedung Baru")
+	expect(t, a, "belum terdaftar") // an admin without a profile: not taken as a place
+	if _, b, _ := h.db.Batch(ctx, h.batchID("JDW-01", "Angkatan II")); b.Location != batch("", 0, 0, 1).Location {
+		t.Errorf("Angkatan II moved to %q", b.Location)
 	}
 	// A participant cannot use it.
 	people[0].Send("/ubahjadwal JDW-01 Angkatan I")
