@@ -117,11 +117,11 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[flows.Reminder
 		// A new job at an absolute time rather than River's snooze, which counts from the
 		// host's clock: the put-off reminder then comes at 06.00 by the bot's own clock.
 		r := job.Args
-		r.Due = due
+		r.Due, r.Until = due.UTC(), until.UTC()
 		return w.Store.PutOffReminder(ctx, r, until)
 	}
 	key := fmt.Sprintf("reminder:%d:%s:%d", e.ID, job.Args.Which, job.Args.StartsAt.Unix())
-	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate)}}
+	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate, now)}}
 	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
 }
 
@@ -139,7 +139,7 @@ func (w *ChangeWorker) Work(ctx context.Context, job *river.Job[flows.ChangeNoti
 		return err // cancelled or gone since: nothing to tell
 	}
 	n := job.Args
-	key := fmt.Sprintf("change:%d:%d:%d:%s:%s", e.ID, n.NewStart.Unix(), n.NewEnd.Unix(), n.NewLocation, n.NewURL)
+	key := fmt.Sprintf("change:%d:%d", e.ID, n.Revision)
 	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: []flows.Reply{flows.ChangeReply(n, e)}})
 }
 

@@ -61,6 +61,9 @@ func parseReminderRule(s string) (ReminderRule, error) {
 		if err != nil || cerr != nil || n < 0 || n > 60 {
 			return ReminderRule{}, fmt.Errorf("reminder %q: want days before and a time, like 3d@09:00", s)
 		}
+		if clock.Hour() < quietTo || clock.Hour() >= quietFrom {
+			return ReminderRule{}, fmt.Errorf("reminder %q: nobody is messaged between 21:00 and 06:00; choose a time of day between", s)
+		}
 		return ReminderRule{Kind: "h" + strconv.Itoa(n), DaysBefore: n,
 			At: time.Duration(clock.Hour())*time.Hour + time.Duration(clock.Minute())*time.Minute}, nil
 	}
@@ -133,9 +136,11 @@ type Reminder struct {
 	EnrolmentID int64     `json:"enrolment_id"`
 	Which       string    `json:"which"` // the rule's Kind: h3, h1, j1
 	StartsAt    time.Time `json:"starts_at"`
-	// Due is set on a reminder that fell due at night and was put off to 06.00: when it was
-	// first due, so that it still says it is late, and so that it is a job of its own.
-	Due time.Time `json:"due,omitzero"`
+	// Due and Until are set on a reminder that fell due at night and was put off to 06.00:
+	// when it was first due (so that it still says it is late) and until when it was put off
+	// (so that each putting-off is a job of its own).
+	Due   time.Time `json:"due,omitzero"`
+	Until time.Time `json:"until,omitzero"`
 }
 
 // Kind names the job for the queue.
@@ -219,12 +224,33 @@ func DecideReminder(r Reminder, e Enrolment, p Participant, plannedAt, now time.
 	return ReminderSend, time.Time{}
 }
 
-// ReminderReply is the reminder's message, with a way to say "I cannot come".
-func ReminderReply(r Reminder, e Enrolment, late bool) Reply {
+// lateLead says how far ahead the start is as of now, for a reminder sent later than planned
+// (whose own kind, "3 days before", may no longer be true), with an apology.
+func lateLead(start, now time.Time, zone *time.Location) Text {
+	s, n := start.In(zone), now.In(zone)
+	days := int(time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, time.UTC).
+		Sub(time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+	var lead Text
+	switch left := start.Sub(now); {
+	case days >= 2:
+		lead = T("pengingat.lagi_hari", "N", days)
+	case days == 1:
+		lead = T("pengingat.lagi_besok")
+	case left >= 2*time.Hour:
+		lead = T("pengingat.lagi_jam", "N", int(left/time.Hour))
+	default:
+		lead = T("pengingat.lagi_segera")
+	}
+	return T("pengingat.tertunda", "Lead", lead)
+}
+
+// ReminderReply is the reminder's message, with a way to say "I cannot come". A late one
+// says how far ahead the start is as of now, and that it is late.
+func ReminderReply(r Reminder, e Enrolment, late bool, now time.Time) Reply {
 	z := e.Batch.Zone()
 	lead := leadText(r.Which)
 	if late {
-		lead = T("pengingat.lagi_terlambat")
+		lead = lateLead(e.Batch.StartsAt, now, z)
 	}
 	mapURL := ""
 	if e.Batch.Location != "" {
@@ -241,6 +267,7 @@ func ReminderReply(r Reminder, e Enrolment, late bool) Reply {
 // It carries the old and the new values, so that each change is told once, as it was.
 type ChangeNotice struct {
 	EnrolmentID int64     `json:"enrolment_id"`
+	Revision    int       `json:"revision"` // the batch's count of changes: each change is a notice of its own
 	OldStart    time.Time `json:"old_start"`
 	OldEnd      time.Time `json:"old_end"`
 	OldLocation string    `json:"old_location"`

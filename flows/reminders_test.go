@@ -125,7 +125,7 @@ func TestParseReminderRules(t *testing.T) {
 			t.Errorf("rule %d: %+v, want %+v", i, rules[i], want[i])
 		}
 	}
-	for _, bad := range []string{"3d@9", "3x@09:00", "-1d@09:00", "1h,60m", "90s", "0m", "3d@09:00,3d@10:00", "besok"} {
+	for _, bad := range []string{"3d@9", "3x@09:00", "-1d@09:00", "1h,60m", "90s", "0m", "3d@09:00,3d@10:00", "besok", "1d@22:00", "2d@05:00"} {
 		if _, err := ParseReminderRules(bad); err == nil {
 			t.Errorf("%q was accepted", bad)
 		}

@@ -23,13 +23,31 @@ type Batches interface {
 	CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error)
 }
 
-// BatchChange is a batch's new dates and place.
+// BatchChange is what an admin changes of a batch: the dates, the place, or both. What is
+// not changed is left as it is in Postgres when the change is saved, so a change made
+// meanwhile by someone else (an import) is not undone.
 type BatchChange struct {
-	StartsAt  time.Time `json:"start"`
-	EndsAt    time.Time `json:"end"`
+	Dates     bool      `json:"dates,omitempty"`
+	StartsAt  time.Time `json:"start,omitzero"`
+	EndsAt    time.Time `json:"end,omitzero"`
+	Place     bool      `json:"place,omitempty"`
 	Location  string    `json:"location,omitempty"`
 	OnlineURL string    `json:"url,omitempty"`
 }
+
+// Apply gives b as the change would leave it.
+func (ch BatchChange) Apply(b Batch) Batch {
+	if ch.Dates {
+		b.StartsAt, b.EndsAt = ch.StartsAt, ch.EndsAt
+	}
+	if ch.Place {
+		b.Location, b.OnlineURL = ch.Location, ch.OnlineURL
+	}
+	return b
+}
+
+// ErrBatchEnded: the batch is over; its schedule is history.
+var ErrBatchEnded = errors.New("batch has ended")
 
 // ScheduleDraft is the change an admin is preparing in /ubahjadwal.
 type ScheduleDraft struct {
@@ -126,13 +144,20 @@ func (c *conv) scheduleMenu(batchID int64, edit bool) error {
 		c.say(Reply{Edit: edit, Text: T("jadwal.sudah_selesai"), Parts: []Text{card}})
 		return nil
 	}
-	c.set(State{Flow: flowSchedule, Step: stepScheduleMenu, Schedule: &ScheduleDraft{BatchID: b.ID,
-		Change: BatchChange{StartsAt: b.StartsAt, EndsAt: b.EndsAt, Location: b.Location, OnlineURL: b.OnlineURL}}})
-	c.say(Reply{Edit: edit, Text: T("jadwal.judul"), Parts: []Text{card, T("jadwal.tanya")}, Buttons: [][]Button{
-		{Btn("jadwal.ubah_tanggal", "j:d"), Btn("jadwal.ubah_tempat", "j:p")},
-		{Btn("jadwal.batalkan", "j:x")},
-		{Btn("jadwal.tutup", "j:q")},
-	}})
+	d := &ScheduleDraft{BatchID: b.ID}
+	if old := c.st.Schedule; c.st.Flow == flowSchedule && old != nil && old.BatchID == b.ID {
+		d = old // back from a preview: what was typed so far stays
+	}
+	c.set(State{Flow: flowSchedule, Step: stepScheduleMenu, Schedule: d})
+	id := strconv.FormatInt(b.ID, 10)
+	rows := [][]Button{
+		{Btn("jadwal.ubah_tanggal", "j:d:"+id), Btn("jadwal.ubah_tempat", "j:p:"+id)},
+	}
+	if d.Change.Dates || d.Change.Place {
+		rows = append(rows, []Button{Btn("jadwal.periksa", "j:v:"+id)})
+	}
+	rows = append(rows, []Button{Btn("jadwal.batalkan", "j:x:"+id)}, []Button{Btn("jadwal.tutup", "j:q:"+id)})
+	c.say(Reply{Edit: edit, Text: T("jadwal.judul"), Parts: []Text{card, T("jadwal.tanya")}, Buttons: rows})
 	return nil
 }
 
@@ -169,27 +194,41 @@ func (c *conv) scheduleStep() error {
 }
 
 func (c *conv) scheduleCallback(d *ScheduleDraft) error {
-	switch c.in.Data {
-	case "j:d":
+	if id, ok := strings.CutPrefix(c.in.Data, "j:b:"); ok {
+		return c.schedulePick(id)
+	}
+	// Every button names its batch: one left on an older message must not act on the batch
+	// being changed now.
+	rest, _ := strings.CutPrefix(c.in.Data, "j:")
+	action, id, _ := strings.Cut(rest, ":")
+	if id != strconv.FormatInt(d.BatchID, 10) {
+		c.expired()
+		return nil
+	}
+	back := [][]Button{{Btn("umum.kembali", "j:m:"+id)}}
+	switch action {
+	case "d":
 		c.st.Step, c.dirty = stepScheduleDates, true
-		c.say(Reply{Edit: true, Text: T("jadwal.tanya_tanggal"), Buttons: [][]Button{{Btn("umum.kembali", "j:m")}}})
-	case "j:p":
+		c.say(Reply{Edit: true, Text: T("jadwal.tanya_tanggal"), Buttons: back})
+	case "p":
 		c.st.Step, c.dirty = stepSchedulePlace, true
-		c.say(Reply{Edit: true, Text: T("jadwal.tanya_tempat"), Buttons: [][]Button{{Btn("umum.kembali", "j:m")}}})
-	case "j:m":
+		c.say(Reply{Edit: true, Text: T("jadwal.tanya_tempat"), Buttons: back})
+	case "m":
 		return c.scheduleMenu(d.BatchID, true)
-	case "j:q":
+	case "v":
+		return c.schedulePreview(d, true)
+	case "q":
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("jadwal.ditutup")})
-	case "j:s":
+	case "s":
 		if c.st.Step != stepSchedulePeek {
 			c.expired()
 			return nil
 		}
 		n, err := c.e.batches.ChangeBatch(c.ctx, d.BatchID, d.Change, c.e.now())
-		if errors.Is(err, ErrBatchUnavailable) {
+		if refused, ok := c.batchRefusal(err); ok {
 			c.clear()
-			c.say(Reply{Edit: true, Text: T("jadwal.sudah_batal")})
+			c.say(Reply{Edit: true, Text: refused})
 			return nil
 		}
 		if err != nil {
@@ -197,7 +236,7 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 		}
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("jadwal.disimpan", "Notified", n)})
-	case "j:x":
+	case "x":
 		course, b, err := c.e.catalog.Batch(c.ctx, d.BatchID)
 		if err != nil {
 			return fmt.Errorf("batch: %w", err)
@@ -205,25 +244,38 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 		c.st.Step, c.dirty = stepScheduleCancel, true
 		c.say(Reply{Edit: true, Text: T("jadwal.tanya_batal", "Title", course.Title, "Batch", b.Name,
 			"Registered", b.Registered, "Waiting", b.Waiting), Buttons: [][]Button{
-			{Btn("jadwal.ya_batalkan", "j:xy")}, {Btn("umum.kembali", "j:m")}}})
-	case "j:xy":
+			{Btn("jadwal.ya_batalkan", "j:xy:"+id)}, {Btn("umum.kembali", "j:m:"+id)}}})
+	case "xy":
 		if c.st.Step != stepScheduleCancel {
 			c.expired()
 			return nil
 		}
 		n, err := c.e.batches.CancelBatch(c.ctx, d.BatchID, c.e.now())
+		if refused, ok := c.batchRefusal(err); ok {
+			c.clear()
+			c.say(Reply{Edit: true, Text: refused})
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("cancel batch: %w", err)
 		}
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("jadwal.dibatalkan", "Notified", n)})
 	default:
-		if id, ok := strings.CutPrefix(c.in.Data, "j:b:"); ok {
-			return c.schedulePick(id)
-		}
 		c.expired()
 	}
 	return nil
+}
+
+// batchRefusal explains a change refused because the batch was cancelled or ended meanwhile.
+func (c *conv) batchRefusal(err error) (Text, bool) {
+	switch {
+	case errors.Is(err, ErrBatchUnavailable):
+		return T("jadwal.sudah_batal"), true
+	case errors.Is(err, ErrBatchEnded):
+		return T("jadwal.sudah_selesai"), true
+	}
+	return Text{}, false
 }
 
 // schedulePick opens a batch chosen from the list.
@@ -254,61 +306,82 @@ func (c *conv) scheduleDates(d *ScheduleDraft) error {
 		c.say(Reply{Text: T("jadwal.mulai_lampau")})
 		return nil
 	}
-	d.Change.StartsAt, d.Change.EndsAt = start.UTC(), end.UTC()
-	return c.schedulePreview(d)
+	d.Change.Dates, d.Change.StartsAt, d.Change.EndsAt = true, start.UTC(), end.UTC()
+	return c.schedulePreview(d, false)
 }
 
 // parseRange reads two dates separated by " - ", "s.d." or "sampai", as an admin writes a
-// period; each in any form the catalogue file takes.
+// period; each in any form the catalogue file takes. A bare end date means the end of that day.
 func parseRange(s string, loc *time.Location) (time.Time, time.Time, bool) {
 	s = strings.Join(strings.Fields(s), " ")
+	lower := asciiLower(s) // same length as s, so its indexes cut s
 	for _, sep := range []string{" s.d. ", " s/d ", " sd ", " sampai ", " – ", " - "} {
-		if a, b, ok := strings.Cut(strings.ToLower(s), sep); ok {
-			start, ok1 := catalogue.ParseDate(a, loc)
-			end, ok2 := catalogue.ParseDate(b, loc)
+		if i := strings.Index(lower, sep); i >= 0 {
+			start, ok1 := catalogue.ParseDate(s[:i], loc, false)
+			end, ok2 := catalogue.ParseDate(s[i+len(sep):], loc, true)
 			return start, end, ok1 && ok2
 		}
 	}
 	return time.Time{}, time.Time{}, false
 }
 
-// schedulePlace reads a new place: a link is the online link, anything else the address.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// schedulePlace reads a new place: an address, a link for an online class (https://), or
+// both on two lines. The new place replaces the old one whole: a class moved online loses
+// its hall, and the other way round.
 func (c *conv) schedulePlace(d *ScheduleDraft) error {
-	s := strings.TrimSpace(c.in.Text)
-	if s == "" || utf8.RuneCountInString(s) > maxPlaceLen || c.in.Kind != KindText {
+	var location, link []string
+	for _, line := range strings.Split(c.in.Text, "\n") {
+		line = strings.TrimSpace(line)
+		switch l := asciiLower(line); {
+		case line == "":
+		case strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://"):
+			link = append(link, line)
+		default:
+			location = append(location, line)
+		}
+	}
+	loc, url := strings.Join(location, ", "), strings.Join(link, " ")
+	if c.in.Kind != KindText || (loc == "" && url == "") || len(link) > 1 || strings.ContainsAny(url, " \t") ||
+		utf8.RuneCountInString(loc) > maxPlaceLen || len(url) > maxPlaceLen {
 		c.say(Reply{Text: T("jadwal.tempat_salah", "Max", maxPlaceLen)})
 		return nil
 	}
-	if strings.HasPrefix(strings.ToLower(s), "http://") || strings.HasPrefix(strings.ToLower(s), "https://") {
-		d.Change.OnlineURL = s
-	} else {
-		d.Change.Location = s
-	}
-	return c.schedulePreview(d)
+	d.Change.Place, d.Change.Location, d.Change.OnlineURL = true, loc, url
+	return c.schedulePreview(d, false)
 }
 
 // schedulePreview shows the batch as it is and as it will be, and who will be told.
-func (c *conv) schedulePreview(d *ScheduleDraft) error {
+func (c *conv) schedulePreview(d *ScheduleDraft, edit bool) error {
 	course, b, err := c.e.catalog.Batch(c.ctx, d.BatchID)
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
-	next := b
-	next.StartsAt, next.EndsAt, next.Location, next.OnlineURL = d.Change.StartsAt, d.Change.EndsAt, d.Change.Location, d.Change.OnlineURL
+	next := d.Change.Apply(b)
 	c.st.Schedule, c.dirty = d, true
+	id := strconv.FormatInt(b.ID, 10)
 	if next.StartsAt.Equal(b.StartsAt) && next.EndsAt.Equal(b.EndsAt) && next.Location == b.Location && next.OnlineURL == b.OnlineURL {
 		c.st.Step = stepScheduleMenu
-		c.say(Reply{Text: T("jadwal.tidak_berubah"), Buttons: [][]Button{{Btn("umum.kembali", "j:m")}}})
+		c.say(Reply{Edit: edit, Text: T("jadwal.tidak_berubah"), Buttons: [][]Button{{Btn("umum.kembali", "j:m:"+id)}}})
 		return nil
 	}
 	c.st.Step = stepSchedulePeek
 	z := b.Zone()
 	c.say(Reply{
+		Edit: edit,
 		Text: T("jadwal.pratinjau", "Title", course.Title, "Batch", b.Name,
 			"OldStart", b.StartsAt.In(z), "OldEnd", b.EndsAt.In(z), "OldPlace", placeText(b),
 			"NewStart", next.StartsAt.In(z), "NewEnd", next.EndsAt.In(z), "NewPlace", placeText(next),
 			"Count", b.Registered+b.Waiting),
-		Buttons: [][]Button{{Btn("jadwal.simpan", "j:s")}, {Btn("jadwal.ubah_lagi", "j:m"), Btn("jadwal.tutup", "j:q")}},
+		Buttons: [][]Button{{Btn("jadwal.simpan", "j:s:"+id)}, {Btn("jadwal.ubah_lagi", "j:m:"+id), Btn("jadwal.tutup", "j:q:"+id)}},
 	})
 	return nil
 }

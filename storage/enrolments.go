@@ -259,7 +259,7 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 		return nil, mapErr(err, "promoted participant")
 	}
 	promo := &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}
-	if err := db.enqueuePromotions(tx.Statement.Context, tx, []flows.Promotion{*promo}, now); err != nil {
+	if err := db.enqueuePromotions(tx.Statement.Context, tx, []flows.Promotion{*promo}); err != nil {
 		return nil, err
 	}
 	if err := db.enqueueReminders(tx.Statement.Context, tx, next.ID, e.Batch, now); err != nil {

@@ -49,16 +49,20 @@ func (db *DB) inserter() (*river.Client[*sql.Tx], error) {
 			db.jobsErr = err
 			return
 		}
-		db.jobs, db.jobsErr = river.NewClient(riverdatabasesql.New(sqlDB), &river.Config{})
+		cfg := &river.Config{}
+		if db.clock != nil {
+			cfg.Test.Time = StubClock(db.clock) // tests: jobs are due by the same clock the workers run on
+		}
+		db.jobs, db.jobsErr = river.NewClient(riverdatabasesql.New(sqlDB), cfg)
 	})
 	return db.jobs, db.jobsErr
 }
 
 // enqueuePromotions plans, inside tx, the notice to each participant moved up: it is sent by a
 // worker after the commit, and never if the transaction rolls back.
-func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion, now time.Time) error {
+func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows.Promotion) error {
 	for _, p := range promos {
-		if err := db.insertTx(ctx, tx, now, river.InsertManyParams{Args: flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}}); err != nil {
+		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: flows.PromotionNotice{EnrolmentID: p.Enrolment.ID}}); err != nil {
 			return fmt.Errorf("enqueue promotion: %w", err)
 		}
 	}
@@ -67,9 +71,9 @@ func (db *DB) enqueuePromotions(ctx context.Context, tx *gorm.DB, promos []flows
 
 // insertTx writes jobs in the GORM transaction tx, in one statement: they exist if and only
 // if tx commits. Jobs are unique by their arguments, so a handler run twice plans each once.
-// A job without a time is due at now, the caller's clock (the same one the workers run on),
-// rather than at the database's.
-func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, now time.Time, jobs ...river.InsertManyParams) error {
+// A job without ScheduledAt is available at once (River puts any job with a time, even a
+// past one, through its scheduler, which runs every few seconds).
+func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertManyParams) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -86,9 +90,6 @@ func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, now time.Time, jobs ...
 			jobs[i].InsertOpts = &river.InsertOpts{}
 		}
 		jobs[i].InsertOpts.UniqueOpts = river.UniqueOpts{ByArgs: true}
-		if jobs[i].InsertOpts.ScheduledAt.IsZero() {
-			jobs[i].InsertOpts.ScheduledAt = now
-		}
 	}
 	_, err = client.InsertManyTx(ctx, sqlTx, jobs)
 	return err
@@ -100,7 +101,7 @@ func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int
 	for _, p := range flows.PlanReminders(enrolmentID, b, now, db.reminders) {
 		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
 	}
-	if err := db.insertTx(ctx, tx, now, jobs...); err != nil {
+	if err := db.insertTx(ctx, tx, jobs...); err != nil {
 		return fmt.Errorf("enqueue reminders: %w", err)
 	}
 	return nil
@@ -116,9 +117,8 @@ func (db *DB) dropReminders(tx *gorm.DB, enrolmentID int64) error {
 // PutOffReminder plans r again at until, in a job of its own (r.Due makes its arguments
 // distinct from the reminder that was put off). Putting off twice plans it once.
 func (db *DB) PutOffReminder(ctx context.Context, r flows.Reminder, until time.Time) error {
-	r.Due = r.Due.UTC()
 	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return db.insertTx(ctx, tx, until, river.InsertManyParams{Args: r, InsertOpts: &river.InsertOpts{ScheduledAt: until}})
+		return db.insertTx(ctx, tx, river.InsertManyParams{Args: r, InsertOpts: &river.InsertOpts{ScheduledAt: until}})
 	})
 }
 
@@ -156,11 +156,13 @@ func (db *DB) PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Pro
 }
 
 // ClaimDelivery records that the message key is being sent to chatID; false when it was
-// already sent (a job run twice). A claim that was never marked sent (its replica died
-// mid-send) can be claimed again, so the message is not lost.
+// already sent (a job run twice). A claim that was never marked sent and is older than any
+// job runs (its replica died mid-send) can be claimed again, so the message is not lost.
 func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error) {
 	res := db.gorm.WithContext(ctx).Exec(`INSERT INTO deliveries (key, chat_id) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET created_at = now() WHERE deliveries.sent_at IS NULL`, key, chatID)
+		ON CONFLICT (key) DO UPDATE SET created_at = now()
+		WHERE deliveries.sent_at IS NULL AND deliveries.created_at < now() - make_interval(secs => ?)`,
+		key, chatID, db.reclaim.Seconds())
 	if res.Error != nil {
 		return false, mapErr(res.Error, "claim delivery")
 	}
@@ -186,6 +188,10 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 		return nil // quota or registration window only: nothing a participant must act on
 	}
 	ctx := tx.Statement.Context
+	var revision int
+	if err := tx.Raw("UPDATE batches SET revision = revision + 1 WHERE id = ? RETURNING revision", old.ID).Scan(&revision).Error; err != nil {
+		return mapErr(err, "batch revision")
+	}
 	var rows []enrolmentRow
 	if err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", old.ID).Order("id").Find(&rows).Error; err != nil {
 		return mapErr(err, "enrolments of a changed batch")
@@ -194,10 +200,10 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 		return nil
 	}
 	for _, r := range rows {
-		notice := flows.ChangeNotice{EnrolmentID: r.ID, OldStart: old.StartsAt, OldEnd: old.EndsAt,
+		notice := flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision, OldStart: old.StartsAt, OldEnd: old.EndsAt,
 			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
 			NewLocation: next.Location, NewURL: next.OnlineURL}
-		if err := db.insertTx(ctx, tx, now, river.InsertManyParams{Args: notice}); err != nil {
+		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: notice}); err != nil {
 			return fmt.Errorf("enqueue change notice: %w", err)
 		}
 		rep.Notified++
@@ -213,3 +219,13 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 	}
 	return nil
 }
+
+// StubClock is a test clock as River takes it (Config.Test.Time): River then uses it in its
+// queries instead of the database's now(), so time moves when the test says.
+type StubClock func() time.Time
+
+// Now implements rivertype.TimeGenerator.
+func (c StubClock) Now() time.Time { return c() }
+
+// NowOrNil implements rivertype.TimeGenerator.
+func (c StubClock) NowOrNil() *time.Time { t := c().UTC(); return &t }

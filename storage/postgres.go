@@ -46,6 +46,8 @@ type DB struct {
 	jobsErr  error
 
 	reminders []flows.ReminderRule
+	clock     func() time.Time // tests only: the clock River's inserts go by
+	reclaim   time.Duration
 }
 
 // Options tune the connection pool and say which reminders a new seat gets.
@@ -53,6 +55,11 @@ type Options struct {
 	MaxConns int
 	// Reminders are planned for each seat; flows.DefaultReminders when empty.
 	Reminders []flows.ReminderRule
+	// ReclaimAfter is how old an unsent delivery claim must be before a job may take it
+	// again: longer than any job runs (JOB_TIMEOUT), so a live send is never doubled.
+	ReclaimAfter time.Duration
+	// TestClock, in tests only, makes the jobs written here due by that clock.
+	TestClock func() time.Time
 }
 
 // Open connects to dsn, creating the database first when it does not exist, so the first run
@@ -87,7 +94,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if len(opt.Reminders) == 0 {
 		opt.Reminders = flows.DefaultReminders
 	}
-	return &DB{gorm: g, reminders: opt.Reminders}, nil
+	if opt.ReclaimAfter <= 0 {
+		opt.ReclaimAfter = time.Minute
+	}
+	return &DB{gorm: g, reminders: opt.Reminders, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
 }
 
 // Gorm exposes the handle for other packages' stores built on the same pool.

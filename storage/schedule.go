@@ -12,9 +12,9 @@ import (
 	"github.com/bpsdm/asnbot/flows"
 )
 
-// ChangeBatch implements flows.Batches: the new dates and place, the notice to everyone
-// enrolled or waiting and their reminders moved, all in one transaction. The same change
-// twice tells nobody the second time.
+// ChangeBatch implements flows.Batches: the new dates or place (what the change does not set
+// stays as it is now), the notice to everyone enrolled or waiting and their reminders moved,
+// all in one transaction. The same change twice tells nobody the second time.
 func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time) (int, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -22,16 +22,20 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", batchID).Take(&b).Error; err != nil {
 			return mapErr(err, "lock batch")
 		}
-		if b.Status == string(flows.BatchCancelled) {
+		switch {
+		case b.Status == string(flows.BatchCancelled):
 			return flows.ErrBatchUnavailable
+		case !now.Before(b.EndsAt):
+			return flows.ErrBatchEnded
 		}
 		before := b.domain()
-		err := tx.Model(&b).Updates(map[string]any{"starts_at": ch.StartsAt.UTC(), "ends_at": ch.EndsAt.UTC(),
-			"location": ch.Location, "online_url": ch.OnlineURL, "updated_at": gorm.Expr("now()")}).Error
+		next := ch.Apply(before)
+		err := tx.Model(&b).Updates(map[string]any{"starts_at": next.StartsAt.UTC(), "ends_at": next.EndsAt.UTC(),
+			"location": next.Location, "online_url": next.OnlineURL, "updated_at": gorm.Expr("now()")}).Error
 		if err != nil {
 			return mapErr(err, "change batch")
 		}
-		return db.scheduleChanged(tx, before, b.domain(), now, &rep)
+		return db.scheduleChanged(tx, before, next, now, &rep)
 	})
 	return rep.Notified, err
 }
@@ -46,6 +50,9 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		}
 		if b.Status == string(flows.BatchCancelled) {
 			return nil // a second press, or another admin first
+		}
+		if !now.Before(b.EndsAt) {
+			return flows.ErrBatchEnded // its participants attended: not for cancelling now
 		}
 		if err := tx.Model(&b).Updates(map[string]any{"status": string(flows.BatchCancelled), "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel batch")
@@ -73,7 +80,7 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		if err != nil {
 			return mapErr(err, "drop reminders")
 		}
-		if err := db.insertTx(ctx, tx, now, jobs...); err != nil {
+		if err := db.insertTx(ctx, tx, jobs...); err != nil {
 			return fmt.Errorf("enqueue cancellation notices: %w", err)
 		}
 		notified = len(rows)

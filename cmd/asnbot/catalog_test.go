@@ -386,7 +386,7 @@ func TestAdminRoster(t *testing.T) {
 	if xlsx.Document == nil || !strings.HasSuffix(xlsx.Document.Name, ".xlsx") || len(xlsx.Document.Content) < 1000 {
 		t.Fatalf("roster spreadsheet: %+v", xlsx)
 	}
-	if cmds := h.tg.Commands("chat:" + itoa(admin)); len(cmds) == 0 || cmds[len(cmds)-1].Command != "peserta" {
+	if cmds := h.tg.Commands("chat:" + itoa(admin)); len(cmds) < 2 || cmds[len(cmds)-2].Command != "peserta" || cmds[len(cmds)-1].Command != "ubahjadwal" {
 		t.Errorf("admin commands %+v", cmds)
 	}
 	// A participant is not an admin.

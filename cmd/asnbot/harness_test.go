@@ -62,7 +62,7 @@ func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Opti
 	for k, v := range extra {
 		h.env[k] = v
 	}
-	db, err := storage.Open(context.Background(), dbURL, storage.Options{MaxConns: 4})
+	db, err := storage.Open(context.Background(), dbURL, storage.Options{MaxConns: 4, TestClock: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

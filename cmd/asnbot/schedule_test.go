@@ -70,7 +70,7 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	for _, u := range people {
 		nextWith(t, u, "Perubahan jadwal")
 	}
-	a.PressData(preview, "j:s") // a second tap that raced the edit
+	a.PressData(preview, "j:s:"+itoa(id)) // a second tap that raced the edit
 	h.tg.WaitIdle(t)
 	if ans := a.CallbackAnswers(); !strings.Contains(ans[len(ans)-1].Text, "tidak berlaku") {
 		t.Errorf("second save answered %+v", ans[len(ans)-1])
@@ -92,23 +92,48 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 		}
 	}
 
-	// The place, through the same preview.
+	// Dates and place in one change: one notice with both.
 	a.Send("/ubahjadwal JDW-01 angkatan i")
 	card = expect(t, a, "Selasa, 29 Desember 2026 pukul 08.00 WIB")
+	a.Press(t, card, "🗓 Tanggal")
+	ask := expect(t, a, "Kirim tanggal mulai dan selesai")
+	a.Send("2027-01-05 - 2027-01-07")
+	preview = expect(t, a, "Periksa perubahan", "Selasa, 5 Januari 2027 pukul 00.00 WIB", "Kamis, 7 Januari 2027 pukul 23.59 WIB")
+	a.Press(t, preview, "✏️ Ubah lagi")
+	card = expect(t, a, "Apa yang ingin diubah")
 	a.Press(t, card, "📍 Tempat atau tautan")
-	expect(t, a, "alamat tempat yang baru")
-	a.Send("Hotel <Patra>, Semarang")
-	preview = expect(t, a, "Periksa perubahan", "Kampus BPSDM", "Hotel <Patra>, Semarang")
+	expect(t, a, "Kirim tempat yang baru")
+	a.Send("Hotel <Patra>, Semarang\nhttps://zoom.example/j/123")
+	preview = expect(t, a, "Periksa perubahan", "Kampus BPSDM", "Hotel <Patra>, Semarang", "zoom.example", "Selasa, 5 Januari 2027")
+	a.PressData(ask, "j:s:"+itoa(h.batchID("JDW-01", "Angkatan II"))) // a button naming another batch
+	h.tg.WaitIdle(t)
+	if ans := a.CallbackAnswers(); !strings.Contains(ans[len(ans)-1].Text, "tidak berlaku") {
+		t.Errorf("a button of another batch answered %+v", ans[len(ans)-1])
+	}
 	a.Press(t, preview, "✅ Simpan dan beri tahu peserta")
-	expect(t, a, "Perubahan disimpan")
+	expect(t, a, "Perubahan disimpan", "3 peserta")
 	for _, u := range people {
-		nextWith(t, u, "Hotel <Patra>")
+		m := nextWith(t, u, "Hotel <Patra>")
+		if !strings.Contains(m.Text, "Selasa, 5 Januari 2027") || !strings.Contains(m.Text, "Selasa, 29 Desember 2026") {
+			t.Errorf("%s's notice: %q", u.FirstName, m.Text)
+		}
+	}
+	waitJobs(t, h, "change_notice")
+	for _, u := range people {
+		if n := countWith(u, "Perubahan jadwal"); n != 2 {
+			t.Errorf("%s was told %d times of two changes", u.FirstName, n)
+		}
+	}
+	// Saving the same change again directly tells no one.
+	if n, err := h.db.ChangeBatch(ctx, id, flows.BatchChange{Place: true, Location: "Hotel <Patra>, Semarang",
+		OnlineURL: "https://zoom.example/j/123"}, testNow); err != nil || n != 0 {
+		t.Errorf("the same change again: %d told, %v", n, err)
 	}
 	// Another command leaves an unsaved change behind, and works.
 	a.Send("/ubahjadwal JDW-01 II")
 	card = expect(t, a, "Angkatan II")
 	a.Press(t, card, "📍 Tempat atau tautan")
-	expect(t, a, "alamat tempat yang baru")
+	expect(t, a, "Kirim tempat yang baru")
 	a.Send("/peserta JDW-01")
 	expect(t, a, "Peserta Pengadaan Barang/Jasa")
 	a.Next(t) // the CSV
@@ -153,7 +178,7 @@ func TestAdminCancelsABatch(t *testing.T) {
 	ask := expect(t, a, "1 peserta terdaftar dan 1 dalam daftar tunggu")
 	a.Press(t, ask, "🛑 Ya, batalkan angkatan")
 	expect(t, a, "Angkatan dibatalkan", "2 peserta")
-	a.PressData(ask, "j:xy") // a second tap that raced the edit: nothing more happens
+	a.PressData(ask, "j:xy:"+itoa(id)) // a second tap that raced the edit: nothing more happens
 	for _, u := range people {
 		m := nextWith(t, u, "Angkatan dibatalkan")
 		if !strings.Contains(m.Text, "Kearsipan Digital") || !strings.Contains(m.Text, "Angkatan I (Selasa, 22 Desember 2026 pukul 08.00 WIB)") {
@@ -178,6 +203,10 @@ func TestAdminCancelsABatch(t *testing.T) {
 	m := people[0].Messages()[len(people[0].Messages())-1]
 	people[0].Press(t, m, "📝 Angkatan II · Kamis, 21 Januari 2027")
 	expect(t, people[0], "Angkatan II")
+	// Cancelling again directly does nothing more.
+	if n, err := h.db.CancelBatch(ctx, id, testNow); err != nil || n != 0 {
+		t.Errorf("cancelling again: %d told, %v", n, err)
+	}
 	// The cancelled batch is gone from the catalogue page.
 	if _, batches, err := h.db.Course(ctx, "JDW-02"); err != nil || len(batches) != 1 || batches[0].Name != "Angkatan II" {
 		t.Errorf("course batches %+v %v", batches, err)

@@ -36,11 +36,14 @@ func (d deps) ready(addr string) {
 
 // serve runs the bot until ctx ends, then finishes the updates in hand and returns.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
+	opts := storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules, ReclaimAfter: cfg.JobTimeout}
 	stubbed := d.now != nil
-	if d.now == nil {
+	if stubbed {
+		opts.TestClock = d.now
+	} else {
 		d.now = time.Now
 	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules})
+	db, err := storage.Open(ctx, cfg.DatabaseURL, opts)
 	if err != nil {
 		return err
 	}
@@ -152,9 +155,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
 	defer cancel()
 	go func() { _ = srv.Shutdown(shutdownCtx) }() // stops taking webhook requests, lets the current ones end
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); jobs.stopWithin(shutdownCtx) }() // no new jobs from now on
 	pipe.Close(shutdownCtx)
 	wg.Wait()
-	jobs.stopWithin(shutdownCtx)
+	<-jobsDone
 	return nil
 }
 

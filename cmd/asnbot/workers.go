@@ -47,8 +47,13 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	}
 	if stubbed {
 		// Tests move the bot's clock; River decides what is due by the same clock, so a
-		// reminder planned for next week runs when the test says it is next week.
-		rc.Test.Time = stubClock(now)
+		// reminder planned for next week runs when the test says it is next week. River's
+		// rescuer and cleaner still compare with the host's clock, which the test clock is
+		// days away from: they are held off, so no job looks stuck or old.
+		rc.Test.Time = storage.StubClock(now)
+		const never = 50 * 365 * 24 * time.Hour
+		rc.RescueStuckJobsAfter = never
+		rc.CompletedJobRetentionPeriod, rc.CancelledJobRetentionPeriod, rc.DiscardedJobRetentionPeriod = never, never, never
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {
@@ -68,7 +73,9 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 // them later, on this replica or another).
 func (w *workers) stopWithin(ctx context.Context) {
 	if err := w.client.Stop(ctx); err != nil {
-		_ = w.client.StopAndCancel(context.WithoutCancel(ctx))
+		cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = w.client.StopAndCancel(cancelCtx)
 	}
 }
 
@@ -79,11 +86,3 @@ func (w *workers) stop() {
 	_ = w.client.StopAndCancel(ctx)
 	w.pool.Close()
 }
-
-// stubClock is a test clock as River takes it: NowOrNil gives the stubbed time, which River
-// then uses in its queries instead of the database's now().
-type stubClock func() time.Time
-
-func (c stubClock) Now() time.Time { return c() }
-
-func (c stubClock) NowOrNil() *time.Time { t := c().UTC(); return &t }

@@ -112,8 +112,8 @@ func (p *parser) excelDate(serial float64, loc *time.Location, endOfDay bool) (t
 	return t, true
 }
 
-// ParseDate reads one date with a time, in any form a catalogue file takes, in loc (a bare
-// date is its start).
-func ParseDate(s string, loc *time.Location) (time.Time, bool) {
-	return parseDate(s, loc, false)
+// ParseDate reads one date with or without a time, in any form a catalogue file takes, in
+// loc; a bare date is the start of that day, or its end (23.59) with endOfDay.
+func ParseDate(s string, loc *time.Location, endOfDay bool) (time.Time, bool) {
+	return parseDate(s, loc, endOfDay)
 }
