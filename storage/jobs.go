@@ -108,10 +108,17 @@ func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int
 }
 
 // dropReminders removes, inside tx, the reminders not yet sent of an enrolment being cancelled.
-func (db *DB) dropReminders(tx *gorm.DB, enrolmentID int64) error {
-	err := tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint = ?
-		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), enrolmentID).Error
+func (db *DB) dropReminders(tx *gorm.DB, enrolmentIDs ...int64) error {
+	err := tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint IN ?
+		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), enrolmentIDs).Error
 	return mapErr(err, "drop reminders")
+}
+
+// liveEnrolments lists, inside tx, the enrolments of a batch that hold or wait for a seat.
+func liveEnrolments(tx *gorm.DB, batchID int64) ([]enrolmentRow, error) {
+	var rows []enrolmentRow
+	err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", batchID).Order("id").Find(&rows).Error
+	return rows, mapErr(err, "live enrolments of a batch")
 }
 
 // PutOffReminder plans r again at until, in a job of its own (r.Due makes its arguments
@@ -192,9 +199,9 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 	if err := tx.Raw("UPDATE batches SET revision = revision + 1 WHERE id = ? RETURNING revision", old.ID).Scan(&revision).Error; err != nil {
 		return mapErr(err, "batch revision")
 	}
-	var rows []enrolmentRow
-	if err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", old.ID).Order("id").Find(&rows).Error; err != nil {
-		return mapErr(err, "enrolments of a changed batch")
+	rows, err := liveEnrolments(tx, old.ID)
+	if err != nil {
+		return err
 	}
 	if len(rows) == 0 {
 		return nil

@@ -57,9 +57,9 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		if err := tx.Model(&b).Updates(map[string]any{"status": string(flows.BatchCancelled), "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel batch")
 		}
-		var rows []enrolmentRow
-		if err := tx.Where("batch_id = ? AND status IN ('terdaftar','daftar_tunggu')", b.ID).Order("id").Find(&rows).Error; err != nil {
-			return mapErr(err, "enrolments of a cancelled batch")
+		rows, err := liveEnrolments(tx, b.ID)
+		if err != nil {
+			return err
 		}
 		if len(rows) == 0 {
 			return nil
@@ -70,15 +70,13 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 			ids = append(ids, r.ID)
 			jobs = append(jobs, river.InsertManyParams{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}})
 		}
-		err := tx.Model(&enrolmentRow{}).Where("id IN ?", ids).
+		err = tx.Model(&enrolmentRow{}).Where("id IN ?", ids).
 			Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error
 		if err != nil {
 			return mapErr(err, "cancel enrolments")
 		}
-		err = tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint IN ?
-			AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), ids).Error
-		if err != nil {
-			return mapErr(err, "drop reminders")
+		if err := db.dropReminders(tx, ids...); err != nil {
+			return err
 		}
 		if err := db.insertTx(ctx, tx, jobs...); err != nil {
 			return fmt.Errorf("enqueue cancellation notices: %w", err)

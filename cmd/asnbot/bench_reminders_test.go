@@ -17,7 +17,7 @@ import (
 // 429s. It reports the achieved send rate against OUT_RATE, the 429s met (each retried), and
 // duplicates (must be 0). ASNBOT_BENCH_RATE sets OUT_RATE (default 25); above Telegram's 30
 // a second (paid broadcasts) the fake stops enforcing the limit, and the figure shows how fast
-// the engine itself can go.
+// the engine itself can go; ASNBOT_BENCH_WORKERS sets JOB_WORKERS.
 //
 //	ASNBOT_BENCH_REMINDERS=2000 go test -run '^$' -bench ReminderBurst -benchtime 1x -timeout 30m ./cmd/asnbot/
 func BenchmarkReminderBurst(b *testing.B) {
@@ -35,7 +35,11 @@ func BenchmarkReminderBurst(b *testing.B) {
 	}
 	for range b.N {
 		b.StopTimer()
-		h := newHarness(b, map[string]string{"OUT_RATE": strconv.Itoa(rate)}, opts...)
+		env := map[string]string{"OUT_RATE": strconv.Itoa(rate)}
+		if w := os.Getenv("ASNBOT_BENCH_WORKERS"); w != "" {
+			env["JOB_WORKERS"] = w
+		}
+		h := newHarness(b, env, opts...)
 		soon := batch("Angkatan I", 0, 1, n)
 		soon.Start, soon.End = testNow.Add(2*time.Hour), testNow.Add(8*time.Hour)
 		soon.RegOpens, soon.RegCloses = testNow.Add(-time.Hour), testNow.Add(time.Hour)

@@ -67,28 +67,13 @@ func TestRemindersFollowTheClock(t *testing.T) {
 	users := map[string]*telegramtest.User{}
 	enrolments := map[string]int64{}
 	for i, z := range zones {
-		u := h.tg.User(newUserID(), "Peserta"+z.abbr)
-		h.seedParticipant(u, 200+i)
-		u.Send("/start")
-		nextWith(t, u, "Menu Utama")
-		p, _ := h.participant(u.ID)
-		e, err := h.db.Enrol(ctx, p.ID, h.batchID("CLK-"+z.abbr, "Angkatan I"), testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		users[z.abbr], enrolments[z.abbr] = u, e.ID
+		u, e := h.enrolled(t, h.batchID("CLK-"+z.abbr, "Angkatan I"), 200+i, "Peserta"+z.abbr)
+		users[z.abbr], enrolments[z.abbr] = u[0], e[0].ID
 	}
 	// Someone in the WIB batch who cancels: none of the reminders reach them.
-	quitter := h.tg.User(newUserID(), "Batal")
-	h.seedParticipant(quitter, 210)
-	quitter.Send("/start")
-	nextWith(t, quitter, "Menu Utama")
-	pq, _ := h.participant(quitter.ID)
-	eq, err := h.db.Enrol(ctx, pq.ID, h.batchID("CLK-WIB", "Angkatan I"), testNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := h.db.Cancel(ctx, pq.ID, eq.ID, testNow); err != nil {
+	q, eq := h.enrolled(t, h.batchID("CLK-WIB", "Angkatan I"), 210, "Batal")
+	quitter := q[0]
+	if _, _, err := h.db.Cancel(ctx, eq[0].ParticipantID, eq[0].ID, testNow); err != nil {
 		t.Fatal(err)
 	}
 

@@ -37,6 +37,7 @@ type Config struct {
 	LogLevel      string        `env:"LOG_LEVEL" envDefault:"info"`
 	ShutdownWait  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	Reminders     string        `env:"REMINDERS" envDefault:"3d@09:00,1d@09:00,1h"`
+	JobWorkers    int           `env:"JOB_WORKERS" envDefault:"8"`
 	JobTimeout    time.Duration `env:"JOB_TIMEOUT" envDefault:"1m"`
 	JobRescue     time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"3m"`
 
@@ -101,6 +102,9 @@ func (c *Config) validate() error {
 	}
 	if c.rules, err = flows.ParseReminderRules(c.Reminders); err != nil {
 		return fmt.Errorf("REMINDERS: %w", err)
+	}
+	if c.JobWorkers <= 0 {
+		return errors.New("JOB_WORKERS must be positive")
 	}
 	if c.JobTimeout <= 0 || c.JobRescue <= c.JobTimeout {
 		return errors.New("JOB_TIMEOUT must be positive and JOB_RESCUE_AFTER longer than it")

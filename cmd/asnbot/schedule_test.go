@@ -19,20 +19,7 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	h.seed(course("JDW-01", "Pengadaan Barang/Jasa", batch("Angkatan I", 30, 2, 2), batch("Angkatan II", 60, 2, 30)))
 	id := h.batchID("JDW-01", "Angkatan I")
 	ctx := context.Background()
-	var people []*telegramtest.User
-	var seats []flows.Enrolment
-	for i, name := range []string{"Ayu", "Bima", "Citra"} { // Citra waits: the quota is 2
-		u := h.tg.User(newUserID(), name)
-		h.seedParticipant(u, 300+i)
-		u.Send("/start")
-		nextWith(t, u, "Menu Utama")
-		p, _ := h.participant(u.ID)
-		e, err := h.db.Enrol(ctx, p.ID, id, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		people, seats = append(people, u), append(seats, e)
-	}
+	people, seats := h.enrolled(t, id, 300, "Ayu", "Bima", "Citra") // Citra waits: the quota is 2
 	if seats[2].Status != flows.Waiting {
 		t.Fatalf("Citra: %+v", seats[2])
 	}
@@ -157,20 +144,7 @@ func TestAdminCancelsABatch(t *testing.T) {
 	h.seed(course("JDW-02", "Kearsipan Digital", batch("Angkatan I", 30, 2, 1), batch("Angkatan II", 60, 2, 30)))
 	id := h.batchID("JDW-02", "Angkatan I")
 	ctx := context.Background()
-	var people []*telegramtest.User
-	var seats []flows.Enrolment
-	for i, name := range []string{"Dewi", "Eko"} { // Eko waits
-		u := h.tg.User(newUserID(), name)
-		h.seedParticipant(u, 320+i)
-		u.Send("/start")
-		nextWith(t, u, "Menu Utama")
-		p, _ := h.participant(u.ID)
-		e, err := h.db.Enrol(ctx, p.ID, id, testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		people, seats = append(people, u), append(seats, e)
-	}
+	people, seats := h.enrolled(t, id, 320, "Dewi", "Eko") // Eko waits
 	a := h.tg.User(admin, "Admin")
 	a.Send("/ubahjadwal JDW-02 Angkatan I")
 	card := expect(t, a, "Ubah jadwal angkatan")
@@ -211,6 +185,27 @@ func TestAdminCancelsABatch(t *testing.T) {
 	if _, batches, err := h.db.Course(ctx, "JDW-02"); err != nil || len(batches) != 1 || batches[0].Name != "Angkatan II" {
 		t.Errorf("course batches %+v %v", batches, err)
 	}
+}
+
+// enrolled makes participants (NIP numbers from n) who have opened a chat with the bot, and
+// enrols them in the batch in that order.
+func (h *harness) enrolled(t *testing.T, batchID int64, n int, names ...string) ([]*telegramtest.User, []flows.Enrolment) {
+	t.Helper()
+	var users []*telegramtest.User
+	var seats []flows.Enrolment
+	for i, name := range names {
+		u := h.tg.User(newUserID(), name)
+		h.seedParticipant(u, n+i)
+		u.Send("/start")
+		nextWith(t, u, "Menu Utama")
+		p, _ := h.participant(u.ID)
+		e, err := h.db.Enrol(context.Background(), p.ID, batchID, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, seats = append(users, u), append(seats, e)
+	}
+	return users, seats
 }
 
 // waitJobs waits until River has finished every job of kind.

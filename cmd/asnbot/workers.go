@@ -33,7 +33,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	river.AddWorker(ws, &bot.ChangeWorker{Store: db, Sender: sender})
 	river.AddWorker(ws, &bot.BatchCancelWorker{Store: db, Sender: sender, Now: now})
 	rc := &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.JobWorkers}},
 		Workers: ws,
 		Logger:  log.With("component", "jobs"),
 		// Jobs written by another pool do not wake this one up; poll often enough that a
