@@ -57,13 +57,15 @@ func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, c
 		if !claimed {
 			continue
 		}
+		done := func() {}
 		if s.Throttle != nil {
-			if err := s.Throttle.Wait(ctx, chatID); err != nil {
+			if done, err = s.Throttle.Wait(ctx, chatID); err != nil {
 				_ = store.ReleaseDelivery(context.WithoutCancel(ctx), k)
 				return err
 			}
 		}
 		err = s.reply(ctx, chatID, 0, rep)
+		done()
 		if errors.Is(err, ErrUnreachable) {
 			return nil // marked unreachable by the sender; retrying will not help
 		}

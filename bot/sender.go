@@ -58,7 +58,8 @@ func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
 
 // Throttle is the outgoing rate limit shared by replicas.
 type Throttle interface {
-	Wait(ctx context.Context, chatID int64) error
+	// Wait returns once a message to chatID may go; done is called when its send returned.
+	Wait(ctx context.Context, chatID int64) (done func(), err error)
 	Pause(ctx context.Context, d time.Duration) error
 }
 

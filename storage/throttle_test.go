@@ -25,13 +25,15 @@ func span(t *testing.T, global, perChat, n int, chat func(i int) int64) time.Dur
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := replicas[i%2].Wait(context.Background(), chat(i)); err != nil {
+			done, err := replicas[i%2].Wait(context.Background(), chat(i))
+			if err != nil {
 				t.Error(err)
 				return
 			}
 			mu.Lock()
 			passed = append(passed, time.Now())
 			mu.Unlock()
+			done()
 		}()
 	}
 	wg.Wait()
@@ -68,10 +70,41 @@ func TestThrottlePause(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if err := r.NewThrottle(100, 100).Wait(context.Background(), 1); err != nil {
+	done, err := r.NewThrottle(100, 100).Wait(context.Background(), 1)
+	if err != nil {
 		t.Fatal(err)
 	}
+	done()
 	if waited := time.Since(start); waited < 250*time.Millisecond {
 		t.Errorf("another replica sent %v into a 300ms pause after a 429", waited)
 	}
+}
+
+// TestThrottleChatGapCountsFromTheSendsEnd: a send that takes long holds its chat until it
+// returns, and the next one waits the gap from then, so the two cannot reach Telegram closer
+// than the limit however slow the first request was.
+func TestThrottleChatGapCountsFromTheSendsEnd(t *testing.T) {
+	t.Parallel()
+	r := storagetest.Redis(t, storage.RedisOptions{})
+	a, b := r.NewThrottle(100, 2), r.NewThrottle(100, 2) // two replicas, 2 a second to a chat
+	done, err := a.Wait(context.Background(), 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	go func() { time.Sleep(400 * time.Millisecond); done() }() // a slow send
+	next, err := b.Wait(context.Background(), 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next()
+	if waited := time.Since(start); waited < 400*time.Millisecond+500*time.Millisecond {
+		t.Errorf("the next send to the chat went %v after the first began; want its 0.4 s plus the 0.55 s gap", waited)
+	}
+	// Another chat is not held.
+	other, err := b.Wait(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other()
 }
