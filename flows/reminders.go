@@ -291,7 +291,7 @@ func ChangeReply(n ChangeNotice, e Enrolment) Reply {
 	return Reply{
 		Text: T("perubahan.jadwal", "Title", e.Course.Title, "Batch", e.Batch.Name,
 			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", placeText(oldB),
-			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB)),
+			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB), "Waiting", e.Status == Waiting),
 		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
 	}
 }

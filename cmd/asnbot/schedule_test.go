@@ -71,6 +71,9 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 		if !strings.Contains(m.Text, "Selasa, 22 Desember 2026") || !strings.Contains(m.Text, "Selasa, 29 Desember 2026") {
 			t.Errorf("%s's notice: %q", u.FirstName, m.Text)
 		}
+		if waits := u == people[2]; strings.Contains(m.Text, "daftar tunggu") != waits || strings.Contains(m.Text, "Pengingat Anda") == waits {
+			t.Errorf("%s's notice does not fit their place: %q", u.FirstName, m.Text)
+		}
 	}
 	want := "h3@2026-12-26 09:00,h1@2026-12-28 09:00,j1@2026-12-29 07:00"
 	for _, e := range seats[:2] {
