@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/bpsdm/asnbot/flows"
 )
@@ -16,8 +17,9 @@ import (
 type Deliveries interface {
 	// PromotionNotice loads a promotion and whether it still holds.
 	PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Promotion, bool, error)
-	// ClaimDelivery records a message as sent, once per key; false if it already was.
-	ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error)
+	// ClaimDelivery records a message as being sent by owner, once per key; false if it was
+	// sent already or another live job is sending it.
+	ClaimDelivery(ctx context.Context, key string, chatID int64, owner string) (bool, error)
 	// ReleaseDelivery forgets a claim whose send failed.
 	ReleaseDelivery(ctx context.Context, key string) error
 	// DeliverySent marks a claimed message as sent.
@@ -41,16 +43,24 @@ func (w *PromotionWorker) Work(ctx context.Context, job *river.Job[flows.Promoti
 		return err // gone or cancelled since: nothing to say
 	}
 	key := "promotion:" + strconv.FormatInt(job.Args.EnrolmentID, 10)
-	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: flows.PromotionReplies(p, w.Now())})
+	return deliverOnce(ctx, w.Store, w.Sender, jobOwner(job.JobRow), key, p.ChatID, flows.Output{Replies: flows.PromotionReplies(p, w.Now())})
+}
+
+// jobOwner names a job's claims: its retry may take back a claim it could not release.
+func jobOwner(row *rivertype.JobRow) string {
+	if row == nil {
+		return ""
+	}
+	return "job:" + strconv.FormatInt(row.ID, 10)
 }
 
 // deliverOnce sends each reply of out to chatID unless it was sent already (one delivery
 // record per reply, so a retry resends only what did not go). A failed send releases its
 // record for the job's retry; a chat that refuses messages is final.
-func deliverOnce(ctx context.Context, store Deliveries, s *Sender, key string, chatID int64, out flows.Output) error {
+func deliverOnce(ctx context.Context, store Deliveries, s *Sender, owner, key string, chatID int64, out flows.Output) error {
 	for i, rep := range out.Replies {
 		k := key + "/" + strconv.Itoa(i)
-		claimed, err := store.ClaimDelivery(ctx, k, chatID)
+		claimed, err := store.ClaimDelivery(ctx, k, chatID, owner)
 		if err != nil {
 			return err
 		}
@@ -124,7 +134,7 @@ func (w *ReminderWorker) Work(ctx context.Context, job *river.Job[flows.Reminder
 	}
 	key := fmt.Sprintf("reminder:%d:%s:%d", e.ID, job.Args.Which, job.Args.StartsAt.Unix())
 	out := flows.Output{Replies: []flows.Reply{flows.ReminderReply(job.Args, e, decision == flows.ReminderLate, now)}}
-	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
+	return deliverOnce(ctx, w.Store, w.Sender, jobOwner(job.JobRow), key, p.ChatID, out)
 }
 
 // ChangeWorker tells a participant their batch's dates or place changed.
@@ -142,7 +152,10 @@ func (w *ChangeWorker) Work(ctx context.Context, job *river.Job[flows.ChangeNoti
 	}
 	n := job.Args
 	key := fmt.Sprintf("change:%d:%d", e.ID, n.Revision)
-	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, flows.Output{Replies: []flows.Reply{flows.ChangeReply(n, e)}})
+	if n.Revision == 0 { // planned before batches counted their changes: named by the new values
+		key = fmt.Sprintf("change:%d:%d:%d:%s:%s", e.ID, n.NewStart.Unix(), n.NewEnd.Unix(), n.NewLocation, n.NewURL)
+	}
+	return deliverOnce(ctx, w.Store, w.Sender, jobOwner(job.JobRow), key, p.ChatID, flows.Output{Replies: []flows.Reply{flows.ChangeReply(n, e)}})
 }
 
 // Courses is what the cancellation notice needs to offer other batches.
@@ -173,5 +186,5 @@ func (w *BatchCancelWorker) Work(ctx context.Context, job *river.Job[flows.Batch
 	}
 	key := "batch_cancel:" + strconv.FormatInt(e.ID, 10)
 	out := flows.Output{Replies: []flows.Reply{flows.BatchCancelReply(e, others, w.Now())}}
-	return deliverOnce(ctx, w.Store, w.Sender, key, p.ChatID, out)
+	return deliverOnce(ctx, w.Store, w.Sender, jobOwner(job.JobRow), key, p.ChatID, out)
 }

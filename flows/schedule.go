@@ -53,6 +53,9 @@ var ErrBatchEnded = errors.New("batch has ended")
 type ScheduleDraft struct {
 	BatchID int64       `json:"batch"`
 	Change  BatchChange `json:"change"`
+	// Rev counts the edits: "Simpan" names the one its preview showed, so an older preview's
+	// button cannot save more than it showed.
+	Rev int `json:"rev,omitempty"`
 }
 
 const (
@@ -199,8 +202,14 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 	}
 	// Every button names its batch: one left on an older message must not act on the batch
 	// being changed now.
-	rest, _ := strings.CutPrefix(c.in.Data, "j:")
+	rest, ok := strings.CutPrefix(c.in.Data, "j:")
+	if !ok {
+		// A button of another screen (the menu, the catalogue): the unsaved change is left.
+		c.clear()
+		return c.idle()
+	}
 	action, id, _ := strings.Cut(rest, ":")
+	id, rev, _ := strings.Cut(id, ":")
 	if id != strconv.FormatInt(d.BatchID, 10) {
 		c.expired()
 		return nil
@@ -221,8 +230,13 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("jadwal.ditutup")})
 	case "s":
-		if c.st.Step != stepSchedulePeek {
+		if c.st.Step != stepSchedulePeek || rev != strconv.Itoa(d.Rev) {
 			c.expired()
+			return nil
+		}
+		if d.Change.Dates && !d.Change.StartsAt.After(c.e.now()) {
+			c.st.Step, c.dirty = stepScheduleMenu, true
+			c.say(Reply{Edit: true, Text: T("jadwal.mulai_lampau"), Buttons: back})
 			return nil
 		}
 		n, err := c.e.batches.ChangeBatch(c.ctx, d.BatchID, d.Change, c.e.now())
@@ -307,6 +321,7 @@ func (c *conv) scheduleDates(d *ScheduleDraft) error {
 		return nil
 	}
 	d.Change.Dates, d.Change.StartsAt, d.Change.EndsAt = true, start.UTC(), end.UTC()
+	d.Rev++
 	return c.schedulePreview(d, false)
 }
 
@@ -356,6 +371,7 @@ func (c *conv) schedulePlace(d *ScheduleDraft) error {
 		return nil
 	}
 	d.Change.Place, d.Change.Location, d.Change.OnlineURL = true, loc, url
+	d.Rev++
 	return c.schedulePreview(d, false)
 }
 
@@ -381,7 +397,8 @@ func (c *conv) schedulePreview(d *ScheduleDraft, edit bool) error {
 			"OldStart", b.StartsAt.In(z), "OldEnd", b.EndsAt.In(z), "OldPlace", placeText(b),
 			"NewStart", next.StartsAt.In(z), "NewEnd", next.EndsAt.In(z), "NewPlace", placeText(next),
 			"Count", b.Registered+b.Waiting),
-		Buttons: [][]Button{{Btn("jadwal.simpan", "j:s:"+id)}, {Btn("jadwal.ubah_lagi", "j:m:"+id), Btn("jadwal.tutup", "j:q:"+id)}},
+		Buttons: [][]Button{{Btn("jadwal.simpan", "j:s:"+id+":"+strconv.Itoa(d.Rev))},
+			{Btn("jadwal.ubah_lagi", "j:m:"+id), Btn("jadwal.tutup", "j:q:"+id)}},
 	})
 	return nil
 }

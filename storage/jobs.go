@@ -163,13 +163,15 @@ func (db *DB) PromotionNotice(ctx context.Context, enrolmentID int64) (flows.Pro
 }
 
 // ClaimDelivery records that the message key is being sent to chatID; false when it was
-// already sent (a job run twice). A claim that was never marked sent and is older than any
-// job runs (its replica died mid-send) can be claimed again, so the message is not lost.
-func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64) (bool, error) {
-	res := db.gorm.WithContext(ctx).Exec(`INSERT INTO deliveries (key, chat_id) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET created_at = now()
-		WHERE deliveries.sent_at IS NULL AND deliveries.created_at < now() - make_interval(secs => ?)`,
-		key, chatID, db.reclaim.Seconds())
+// already sent (a job run twice). A claim never marked sent can be taken again by the job
+// that made it (its retry, when the release after a failed send failed too) or, once older
+// than any job runs, by any job (its replica died mid-send): the message is not lost.
+func (db *DB) ClaimDelivery(ctx context.Context, key string, chatID int64, owner string) (bool, error) {
+	res := db.gorm.WithContext(ctx).Exec(`INSERT INTO deliveries (key, chat_id, owner) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET created_at = now(), owner = EXCLUDED.owner
+		WHERE deliveries.sent_at IS NULL AND (deliveries.created_at < now() - make_interval(secs => ?)
+			OR (EXCLUDED.owner <> '' AND deliveries.owner = EXCLUDED.owner))`,
+		key, chatID, owner, db.reclaim.Seconds())
 	if res.Error != nil {
 		return false, mapErr(res.Error, "claim delivery")
 	}

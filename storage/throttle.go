@@ -20,56 +20,105 @@ type Throttle struct {
 	// tenth more than 1/PerChat, counted from when the send returned rather than when it was
 	// allowed, so that a slow request cannot bring two sends closer at Telegram than that.
 	gap time.Duration
+	// hold bounds how long a chat stays held for a send whose sender died before it
+	// returned: as long as a job may run (JOB_TIMEOUT), so a live send is never overtaken.
+	hold time.Duration
 }
 
-// inFlight bounds how long a chat is held for a send whose sender died before it returned.
-const inFlight = 30 * time.Second
+// queueHold is how long a chat is held while its sender waits for the global limit: short,
+// so a replica that dies while waiting blocks its chats only briefly.
+const queueHold = 3 * time.Second
 
-// NewThrottle returns a throttle of global messages a second in all and perChat to one chat.
-func (r *Redis) NewThrottle(global, perChat int) *Throttle {
+// NewThrottle returns a throttle of global messages a second in all and perChat to one chat;
+// hold is the longest a send may take (JOB_TIMEOUT).
+func (r *Redis) NewThrottle(global, perChat int, hold time.Duration) *Throttle {
 	return &Throttle{r: r,
 		global: redis_rate.Limit{Rate: global, Burst: max(1, global/5), Period: time.Second},
 		gap:    time.Second * 11 / time.Duration(10*perChat),
+		hold:   max(hold, queueHold),
 	}
 }
+
+// gapScript ends a hold: the chat stays held for the gap from now, unless another sender
+// holds it already (ours expired).
+var gapScript = redis.NewScript(`local v = redis.call("get", KEYS[1])
+if v == false or v == ARGV[1] then return redis.call("set", KEYS[1], ARGV[1], "px", ARGV[2]) end
+return 0`)
 
 // Wait blocks until a message to chatID may be sent, or ctx ends. It holds the chat until
 // done is called, which the caller does once the send has returned (whatever its outcome).
 func (t *Throttle) Wait(ctx context.Context, chatID int64) (done func(), err error) {
-	if err := t.waitPause(ctx); err != nil {
-		return nil, err
-	}
 	key, tok := t.r.key("out", "chat", id(chatID)), token()
+	release := func() {
+		_ = gapScript.Run(context.WithoutCancel(ctx), t.r.c, []string{key}, tok, t.gap.Milliseconds()).Err()
+	}
 	for {
-		ok, err := t.r.c.SetNX(ctx, key, tok, inFlight).Result()
+		if err := t.waitPause(ctx); err != nil {
+			return nil, err
+		}
+		if err := t.holdChat(ctx, key, tok); err != nil {
+			return nil, err
+		}
+		if err := t.take(ctx, t.r.key("out", "all"), t.global); err != nil {
+			release()
+			return nil, err
+		}
+		// Telegram may have said 429 while we waited: then wait with everyone else.
+		paused, err := t.paused(ctx)
 		if err != nil {
+			release()
+			return nil, err
+		}
+		if paused {
+			release()
+			continue
+		}
+		// From here the send is on its way: hold the chat for as long as it may take. If the
+		// short hold ran out during a long wait and another sender took the chat, queue again.
+		ours, err := extendScript.Run(ctx, t.r.c, []string{key}, tok, t.hold.Milliseconds()).Int()
+		if err != nil {
+			release()
 			return nil, fmt.Errorf("throttle chat: %w", err)
 		}
+		if ours == 0 {
+			continue
+		}
+		return release, nil
+	}
+}
+
+// holdChat waits until the chat is free and holds it, briefly, for this sender.
+func (t *Throttle) holdChat(ctx context.Context, key, tok string) error {
+	for {
+		ok, err := t.r.c.SetNX(ctx, key, tok, queueHold).Result()
+		if err != nil {
+			return fmt.Errorf("throttle chat: %w", err)
+		}
 		if ok {
-			break
+			return nil
 		}
 		left, err := t.r.c.PTTL(ctx, key).Result()
 		if err != nil {
-			return nil, fmt.Errorf("throttle chat: %w", err)
+			return fmt.Errorf("throttle chat: %w", err)
 		}
 		if err := sleepCtx(ctx, min(max(left, 5*time.Millisecond), 100*time.Millisecond)); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	done = func() {
-		// The chat stays held for gap from now: the next send to it starts no sooner.
-		_ = extendScript.Run(context.WithoutCancel(ctx), t.r.c, []string{key}, tok, t.gap.Milliseconds()).Err()
-	}
-	if err := t.take(ctx, t.r.key("out", "all"), t.global); err != nil {
-		done()
-		return nil, err
-	}
-	return done, nil
 }
 
 // Pause holds every sender for d: Telegram said 429 with retry_after.
 func (t *Throttle) Pause(ctx context.Context, d time.Duration) error {
 	return t.r.c.Set(ctx, t.r.key("out", "pause"), 1, d).Err()
+}
+
+// paused tells whether a 429 pause is in force.
+func (t *Throttle) paused(ctx context.Context) (bool, error) {
+	left, err := t.r.c.PTTL(ctx, t.r.key("out", "pause")).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return false, fmt.Errorf("throttle pause: %w", err)
+	}
+	return left > 0, nil
 }
 
 func (t *Throttle) waitPause(ctx context.Context) error {

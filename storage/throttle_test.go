@@ -17,7 +17,7 @@ import (
 func span(t *testing.T, global, perChat, n int, chat func(i int) int64) time.Duration {
 	t.Helper()
 	r := storagetest.Redis(t, storage.RedisOptions{})
-	replicas := []*storage.Throttle{r.NewThrottle(global, perChat), r.NewThrottle(global, perChat)}
+	replicas := []*storage.Throttle{r.NewThrottle(global, perChat, time.Minute), r.NewThrottle(global, perChat, time.Minute)}
 	var mu sync.Mutex
 	var passed []time.Time
 	var wg sync.WaitGroup
@@ -65,12 +65,12 @@ func TestThrottlePerChatLimitAcrossReplicas(t *testing.T) {
 func TestThrottlePause(t *testing.T) {
 	t.Parallel()
 	r := storagetest.Redis(t, storage.RedisOptions{})
-	th := r.NewThrottle(100, 100)
+	th := r.NewThrottle(100, 100, time.Minute)
 	if err := th.Pause(context.Background(), 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	done, err := r.NewThrottle(100, 100).Wait(context.Background(), 1)
+	done, err := r.NewThrottle(100, 100, time.Minute).Wait(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestThrottlePause(t *testing.T) {
 func TestThrottleChatGapCountsFromTheSendsEnd(t *testing.T) {
 	t.Parallel()
 	r := storagetest.Redis(t, storage.RedisOptions{})
-	a, b := r.NewThrottle(100, 2), r.NewThrottle(100, 2) // two replicas, 2 a second to a chat
+	a, b := r.NewThrottle(100, 2, time.Minute), r.NewThrottle(100, 2, time.Minute) // two replicas, 2 a second to a chat
 	done, err := a.Wait(context.Background(), 9)
 	if err != nil {
 		t.Fatal(err)

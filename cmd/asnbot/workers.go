@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/storage"
@@ -54,6 +55,9 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		const never = 50 * 365 * 24 * time.Hour
 		rc.RescueStuckJobsAfter = never
 		rc.CompletedJobRetentionPeriod, rc.CancelledJobRetentionPeriod, rc.DiscardedJobRetentionPeriod = never, never, never
+		// River's own retry policy counts from the host's clock too: retry at once by ours
+		// (the scheduler still spaces the tries by its few seconds).
+		rc.RetryPolicy = retryNow(now)
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), rc)
 	if err != nil {
@@ -86,3 +90,8 @@ func (w *workers) stop() {
 	_ = w.client.StopAndCancel(ctx)
 	w.pool.Close()
 }
+
+// retryNow is a retry policy for the test clock: a failed job is due again at once.
+type retryNow func() time.Time
+
+func (r retryNow) NextRetry(*rivertype.JobRow) time.Time { return r() }
