@@ -240,16 +240,7 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 			return nil
 		}
 		n, err := c.e.batches.ChangeBatch(c.ctx, d.BatchID, d.Change, c.e.now())
-		if refused, ok := c.batchRefusal(err); ok {
-			c.clear()
-			c.say(Reply{Edit: true, Text: refused})
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("change batch: %w", err)
-		}
-		c.clear()
-		c.say(Reply{Edit: true, Text: T("jadwal.disimpan", "Notified", n)})
+		return c.scheduleDone("jadwal.disimpan", n, err)
 	case "x":
 		course, b, err := c.e.catalog.Batch(c.ctx, d.BatchID)
 		if err != nil {
@@ -265,31 +256,30 @@ func (c *conv) scheduleCallback(d *ScheduleDraft) error {
 			return nil
 		}
 		n, err := c.e.batches.CancelBatch(c.ctx, d.BatchID, c.e.now())
-		if refused, ok := c.batchRefusal(err); ok {
-			c.clear()
-			c.say(Reply{Edit: true, Text: refused})
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("cancel batch: %w", err)
-		}
-		c.clear()
-		c.say(Reply{Edit: true, Text: T("jadwal.dibatalkan", "Notified", n)})
+		return c.scheduleDone("jadwal.dibatalkan", n, err)
 	default:
 		c.expired()
 	}
 	return nil
 }
 
-// batchRefusal explains a change refused because the batch was cancelled or ended meanwhile.
-func (c *conv) batchRefusal(err error) (Text, bool) {
+// scheduleDone ends the flow after a change or a cancellation was saved (saying how many are
+// told, with key), or refused because the batch was cancelled or ended meanwhile.
+func (c *conv) scheduleDone(key string, notified int, err error) error {
+	var text Text
 	switch {
 	case errors.Is(err, ErrBatchUnavailable):
-		return T("jadwal.sudah_batal"), true
+		text = T("jadwal.sudah_batal")
 	case errors.Is(err, ErrBatchEnded):
-		return T("jadwal.sudah_selesai"), true
+		text = T("jadwal.sudah_selesai")
+	case err != nil:
+		return fmt.Errorf("%s: %w", key, err)
+	default:
+		text = T(key, "Notified", notified)
 	}
-	return Text{}, false
+	c.clear()
+	c.say(Reply{Edit: true, Text: text})
+	return nil
 }
 
 // schedulePick opens a batch chosen from the list.

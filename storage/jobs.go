@@ -97,14 +97,18 @@ func (db *DB) insertTx(ctx context.Context, tx *gorm.DB, jobs ...river.InsertMan
 
 // enqueueReminders plans, inside tx, the reminders of a new seat.
 func (db *DB) enqueueReminders(ctx context.Context, tx *gorm.DB, enrolmentID int64, b flows.Batch, now time.Time) error {
-	var jobs []river.InsertManyParams
-	for _, p := range flows.PlanReminders(enrolmentID, b, now, db.reminders) {
-		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
-	}
-	if err := db.insertTx(ctx, tx, jobs...); err != nil {
+	if err := db.insertTx(ctx, tx, db.reminderJobs(nil, enrolmentID, b, now)...); err != nil {
 		return fmt.Errorf("enqueue reminders: %w", err)
 	}
 	return nil
+}
+
+// reminderJobs appends to jobs the reminders of a seat in b still to come as of now.
+func (db *DB) reminderJobs(jobs []river.InsertManyParams, enrolmentID int64, b flows.Batch, now time.Time) []river.InsertManyParams {
+	for _, p := range flows.PlanReminders(enrolmentID, b, now, db.reminders) {
+		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
+	}
+	return jobs
 }
 
 // dropReminders removes, inside tx, the reminders not yet sent of an enrolment being cancelled.
@@ -208,24 +212,28 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 	if len(rows) == 0 {
 		return nil
 	}
+	// One statement each for the whole batch: the old reminders out, the notices and the new
+	// reminders in.
+	var jobs []river.InsertManyParams
+	var seated []int64
 	for _, r := range rows {
-		notice := flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision, OldStart: old.StartsAt, OldEnd: old.EndsAt,
-			OldLocation: old.Location, OldURL: old.OnlineURL, NewStart: next.StartsAt, NewEnd: next.EndsAt,
-			NewLocation: next.Location, NewURL: next.OnlineURL}
-		if err := db.insertTx(ctx, tx, river.InsertManyParams{Args: notice}); err != nil {
-			return fmt.Errorf("enqueue change notice: %w", err)
+		jobs = append(jobs, river.InsertManyParams{Args: flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision,
+			OldStart: old.StartsAt, OldEnd: old.EndsAt, OldLocation: old.Location, OldURL: old.OnlineURL,
+			NewStart: next.StartsAt, NewEnd: next.EndsAt, NewLocation: next.Location, NewURL: next.OnlineURL}})
+		if r.Status == string(flows.Registered) {
+			seated = append(seated, r.ID)
+			jobs = db.reminderJobs(jobs, r.ID, next, now)
 		}
-		rep.Notified++
-		if r.Status != string(flows.Registered) {
-			continue
-		}
-		if err := db.dropReminders(tx, r.ID); err != nil {
-			return err
-		}
-		if err := db.enqueueReminders(ctx, tx, r.ID, next, now); err != nil {
+	}
+	if len(seated) > 0 {
+		if err := db.dropReminders(tx, seated...); err != nil {
 			return err
 		}
 	}
+	if err := db.insertTx(ctx, tx, jobs...); err != nil {
+		return fmt.Errorf("enqueue change notices: %w", err)
+	}
+	rep.Notified += len(rows)
 	return nil
 }
 
