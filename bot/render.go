@@ -41,11 +41,11 @@ type removeMarkup struct {
 
 // Renderer turns flows' Texts into HTML for Telegram.
 type Renderer struct {
-	cat *locales.Catalog
+	texts *locales.Texts
 }
 
-// NewRenderer returns a Renderer over the catalog.
-func NewRenderer(cat *locales.Catalog) *Renderer { return &Renderer{cat: cat} }
+// NewRenderer returns a Renderer over the locale texts.
+func NewRenderer(texts *locales.Texts) *Renderer { return &Renderer{texts: texts} }
 
 // HTML renders t for parse_mode HTML: user data escaped, nested Texts and dates rendered.
 func (r *Renderer) HTML(t flows.Text) (string, error) {
@@ -56,7 +56,7 @@ func (r *Renderer) HTML(t flows.Text) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return r.cat.Render(t.Key, args)
+	return r.texts.Render(t.Key, args)
 }
 
 // Plain renders t for places without markup (button labels, callback answers).
@@ -95,9 +95,9 @@ func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 			out[k] = locales.HTML(strings.Join(lines, "\n"))
 		case time.Time:
 			// Shown in the location the flow chose (the batch's zone).
-			out[k] = r.cat.DateTime(v)
+			out[k] = r.texts.DateTime(v)
 		case flows.Date:
-			out[k] = r.cat.Date(v.Time)
+			out[k] = r.texts.Date(v.Time)
 		default:
 			out[k] = v
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // maxImportSize is the largest catalogue file the bot downloads.
@@ -143,7 +143,7 @@ func (c *conv) importDocument(doc *Document) error {
 	if err != nil {
 		return fmt.Errorf("download: %w", err)
 	}
-	courses, problems := catalogue.Parse(doc.Name, data, c.e.zone)
+	courses, problems := catalogfile.Parse(doc.Name, data, c.e.zone)
 	if len(problems) > 0 {
 		lines := make([]Text, 0, len(problems))
 		for i, p := range problems {
@@ -165,7 +165,7 @@ func (c *conv) importDocument(doc *Document) error {
 }
 
 // ProblemText is a catalogue file's problem as the admin reads it.
-func ProblemText(p catalogue.Problem) Text { return T(p.Key, argsOf(p.Args)...) }
+func ProblemText(p catalogfile.Problem) Text { return T(p.Key, argsOf(p.Args)...) }
 
 func importReport(name string, r ImportReport) Text {
 	return T("impor_bot.berhasil", "Name", name,

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // Training methods.
@@ -202,7 +202,7 @@ type Catalog interface {
 	Roster(ctx context.Context, code string) (Course, []Batch, []RosterEntry, error)
 	// Import upserts a parsed catalogue in one transaction; seats added to a batch go to its
 	// waiting list first.
-	Import(ctx context.Context, courses []catalogue.Course, now time.Time) (ImportReport, error)
+	Import(ctx context.Context, courses []catalogfile.Course, now time.Time) (ImportReport, error)
 }
 
 // Files fetches a file a user sent.

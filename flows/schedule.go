@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // Batches is what the admin's /ubahjadwal needs of Postgres.
@@ -322,8 +322,8 @@ func parseRange(s string, loc *time.Location) (time.Time, time.Time, bool) {
 	lower := asciiLower(s) // same length as s, so its indexes cut s
 	for _, sep := range []string{" s.d. ", " s/d ", " sd ", " sampai ", " – ", " - "} {
 		if i := strings.Index(lower, sep); i >= 0 {
-			start, ok1 := catalogue.ParseDate(s[:i], loc, false)
-			end, ok2 := catalogue.ParseDate(s[i+len(sep):], loc, true)
+			start, ok1 := catalogfile.ParseDate(s[:i], loc, false)
+			end, ok2 := catalogfile.ParseDate(s[i+len(sep):], loc, true)
 			return start, end, ok1 && ok2
 		}
 	}

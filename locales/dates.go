@@ -19,25 +19,25 @@ func ZoneName(t time.Time) string {
 }
 
 // DayName is the Indonesian name of t's weekday.
-func (c *Catalog) DayName(t time.Time) string {
+func (c *Texts) DayName(t time.Time) string {
 	s, _ := c.Plain(fmt.Sprintf("tanggal.hari.h%d", int(t.Weekday())), nil)
 	return s
 }
 
 // MonthName is the Indonesian name of t's month.
-func (c *Catalog) MonthName(t time.Time) string {
+func (c *Texts) MonthName(t time.Time) string {
 	s, _ := c.Plain(fmt.Sprintf("tanggal.bulan.b%d", int(t.Month())), nil)
 	return s
 }
 
 // Date writes t as "Senin, 12 Januari 2027" in t's own location.
-func (c *Catalog) Date(t time.Time) string {
+func (c *Texts) Date(t time.Time) string {
 	return fmt.Sprintf("%s, %d %s %d", c.DayName(t), t.Day(), c.MonthName(t), t.Year())
 }
 
 // DateTime writes t as "Senin, 12 Januari 2027 pukul 08.00 WIB" in t's own location: the
 // caller chooses the zone (the batch's, or the agency's) with t.In.
-func (c *Catalog) DateTime(t time.Time) string {
+func (c *Texts) DateTime(t time.Time) string {
 	s, _ := c.Plain("tanggal.pukul", map[string]any{
 		"Date": c.Date(t), "Time": fmt.Sprintf("%02d.%02d", t.Hour(), t.Minute()), "Zone": ZoneName(t),
 	})

@@ -27,26 +27,26 @@ var Lang = language.Indonesian
 // again (a text rendered from another key, for instance).
 type HTML string
 
-// Catalog renders texts by key. It is safe for concurrent use.
-type Catalog struct {
+// Texts renders texts by key. It is safe for concurrent use.
+type Texts struct {
 	localizer *i18n.Localizer
 	keys      map[string]bool
 }
 
 var (
 	defaultOnce    sync.Once
-	defaultCatalog *Catalog
+	defaultTexts *Texts
 	defaultErr     error
 )
 
-// Load parses the embedded locale files once and returns the shared catalog.
-func Load() (*Catalog, error) {
-	defaultOnce.Do(func() { defaultCatalog, defaultErr = load(files) })
-	return defaultCatalog, defaultErr
+// Load parses the embedded locale files once and returns the shared texts.
+func Load() (*Texts, error) {
+	defaultOnce.Do(func() { defaultTexts, defaultErr = load(files) })
+	return defaultTexts, defaultErr
 }
 
 // MustLoad is Load for program start and tests, where a broken locale file is a build error.
-func MustLoad() *Catalog {
+func MustLoad() *Texts {
 	c, err := Load()
 	if err != nil {
 		panic(err)
@@ -54,7 +54,7 @@ func MustLoad() *Catalog {
 	return c
 }
 
-func load(fsys fs.FS) (*Catalog, error) {
+func load(fsys fs.FS) (*Texts, error) {
 	bundle := i18n.NewBundle(Lang)
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	names, err := fs.Glob(fsys, "*.yaml")
@@ -78,14 +78,14 @@ func load(fsys fs.FS) (*Catalog, error) {
 			keys[m.ID] = true
 		}
 	}
-	return &Catalog{localizer: i18n.NewLocalizer(bundle, Lang.String()), keys: keys}, nil
+	return &Texts{localizer: i18n.NewLocalizer(bundle, Lang.String()), keys: keys}, nil
 }
 
 // Has reports whether key has a text.
-func (c *Catalog) Has(key string) bool { return c.keys[key] }
+func (c *Texts) Has(key string) bool { return c.keys[key] }
 
 // Keys lists every key, sorted.
-func (c *Catalog) Keys() []string {
+func (c *Texts) Keys() []string {
 	out := make([]string, 0, len(c.keys))
 	for k := range c.keys {
 		out = append(out, k)
@@ -96,7 +96,7 @@ func (c *Catalog) Keys() []string {
 
 // Render returns the text of key with args, ready for Telegram's HTML parse mode: string
 // arguments are escaped (they may be what a user typed), HTML arguments are kept as they are.
-func (c *Catalog) Render(key string, args map[string]any) (string, error) {
+func (c *Texts) Render(key string, args map[string]any) (string, error) {
 	if !c.keys[key] {
 		return "", fmt.Errorf("locale key %q has no text", key)
 	}
@@ -123,7 +123,7 @@ func (c *Catalog) Render(key string, args map[string]any) (string, error) {
 
 // Plain renders key for places that take no markup (button labels, callback answers):
 // the same text, with user-supplied arguments left unescaped.
-func (c *Catalog) Plain(key string, args map[string]any) (string, error) {
+func (c *Texts) Plain(key string, args map[string]any) (string, error) {
 	if !c.keys[key] {
 		return "", fmt.Errorf("locale key %q has no text", key)
 	}

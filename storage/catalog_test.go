@@ -8,16 +8,16 @@ import (
 	"time"
 
 	"github.com/bpsdm/asnbot/flows"
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 	"github.com/bpsdm/asnbot/storage/storagetest"
 )
 
 var now = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 
-func sampleCourse(quota int) catalogue.Course {
+func sampleCourse(quota int) catalogfile.Course {
 	start := now.Add(30 * 24 * time.Hour)
-	return catalogue.Course{Code: "TEK-01", Title: "Analisis Jabatan", Category: "Teknis", Method: "klasikal", JP: 32,
-		Published: true, Batches: []catalogue.Batch{{Name: "Angkatan I", Start: start, End: start.Add(72 * time.Hour),
+	return catalogfile.Course{Code: "TEK-01", Title: "Analisis Jabatan", Category: "Teknis", Method: "klasikal", JP: 32,
+		Published: true, Batches: []catalogfile.Batch{{Name: "Angkatan I", Start: start, End: start.Add(72 * time.Hour),
 			TimeZone: "Asia/Jakarta", Location: "Semarang", Quota: quota, RegOpens: now.Add(-time.Hour), RegCloses: start.Add(-time.Hour)}}}
 }
 
@@ -25,17 +25,17 @@ func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(30)}, now)
+	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now)
 	if err != nil || rep.CoursesAdded != 1 || rep.BatchesAdded != 1 {
 		t.Fatalf("first import %+v %v", rep, err)
 	}
-	rep, err = db.Import(ctx, []catalogue.Course{sampleCourse(30)}, now)
+	rep, err = db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now)
 	if err != nil || counts(rep) != [6]int{0, 0, 1, 0, 0, 1} {
 		t.Errorf("same file again %+v %v", rep, err)
 	}
 	changed := sampleCourse(35)
 	changed.Title = "Analisis Jabatan dan Beban Kerja"
-	rep, err = db.Import(ctx, []catalogue.Course{changed}, now)
+	rep, err = db.Import(ctx, []catalogfile.Course{changed}, now)
 	if err != nil || counts(rep) != [6]int{0, 1, 0, 0, 1, 0} {
 		t.Errorf("changed file %+v %v", rep, err)
 	}
@@ -55,7 +55,7 @@ func TestMoreSeatsGoToTheWaitingListFirst(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -71,7 +71,7 @@ func TestMoreSeatsGoToTheWaitingListFirst(t *testing.T) {
 		}
 		enrolled = append(enrolled, e)
 	}
-	rep, err := db.Import(ctx, []catalogue.Course{sampleCourse(3)}, now)
+	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(3)}, now)
 	if err != nil || len(rep.Promotions) != 2 || rep.Promotions[0].ChatID != 2 || rep.Promotions[1].ChatID != 3 {
 		t.Fatalf("quota 1 → 3: %+v %v", rep.Promotions, err)
 	}
@@ -85,7 +85,7 @@ func TestEnrolWaitCancelPromote(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogue.Course{sampleCourse(1)}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -149,7 +149,7 @@ func TestWindowAndClash(t *testing.T) {
 	b.Code, b.Title = "TEK-02", "Naskah Dinas"
 	b.Batches[0].Start = b.Batches[0].Start.Add(24 * time.Hour) // overlaps a's three days
 	b.Batches[0].End = b.Batches[0].Start.Add(8 * time.Hour)
-	if _, err := db.Import(ctx, []catalogue.Course{a, b}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{a, b}, now); err != nil {
 		t.Fatal(err)
 	}
 	p := participant(1, "198609262015051001")
@@ -176,12 +176,12 @@ func TestWithdrawnCourseTakesNoEnrolment(t *testing.T) {
 	db := storagetest.DB(t)
 	ctx := context.Background()
 	c := sampleCourse(10)
-	if _, err := db.Import(ctx, []catalogue.Course{c}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
 	c.Published = false
-	if _, err := db.Import(ctx, []catalogue.Course{c}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now); err != nil {
 		t.Fatal(err)
 	}
 	p := participant(1, "198609262015051001")

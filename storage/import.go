@@ -9,14 +9,14 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bpsdm/asnbot/flows"
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // Import implements flows.Catalog: courses by code and batches by (course, name) are inserted
 // or updated in one transaction, so a file is imported whole or not at all, and importing the
 // same file again changes nothing. Batches missing from the file are left alone: they may
 // have participants, and a cancellation is an admin's decision, not a side effect.
-func (db *DB) Import(ctx context.Context, courses []catalogue.Course, now time.Time) (flows.ImportReport, error) {
+func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time.Time) (flows.ImportReport, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the batches the file may change in id order first, as every other writer does,
@@ -47,7 +47,7 @@ func (db *DB) Import(ctx context.Context, courses []catalogue.Course, now time.T
 	return rep, err
 }
 
-func upsertCourse(tx *gorm.DB, c catalogue.Course, rep *flows.ImportReport) (int64, error) {
+func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (int64, error) {
 	want := courseRow{Code: c.Code, Title: c.Title, Category: c.Category, Method: c.Method, JP: c.JP,
 		Description: c.Description, Audience: c.Audience, Published: c.Published}
 	var have courseRow
@@ -77,7 +77,7 @@ func upsertCourse(tx *gorm.DB, c catalogue.Course, rep *flows.ImportReport) (int
 	return have.ID, nil
 }
 
-func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogue.Batch, now time.Time, rep *flows.ImportReport) error {
+func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now time.Time, rep *flows.ImportReport) error {
 	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
 		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
 		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen)}

@@ -11,7 +11,7 @@ import (
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/flows/asn"
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 var wib = mustZone("Asia/Jakarta")
@@ -31,17 +31,17 @@ func day(days, hour int) time.Time {
 }
 
 // batch is a batch days ahead, registration open since yesterday until the day before.
-func batch(name string, startDay, lengthDays, quota int) catalogue.Batch {
-	return catalogue.Batch{Name: name, Start: day(startDay, 8), End: day(startDay+lengthDays, 16), TimeZone: "Asia/Jakarta",
+func batch(name string, startDay, lengthDays, quota int) catalogfile.Batch {
+	return catalogfile.Batch{Name: name, Start: day(startDay, 8), End: day(startDay+lengthDays, 16), TimeZone: "Asia/Jakarta",
 		Location: "Kampus BPSDM, Jl. Setiabudi 201A, Semarang", Quota: quota, RegOpens: day(-1, 0), RegCloses: day(startDay-1, 23)}
 }
 
-func course(code, title string, batches ...catalogue.Batch) catalogue.Course {
-	return catalogue.Course{Code: code, Title: title, Category: "Teknis", Method: "klasikal", JP: 32,
+func course(code, title string, batches ...catalogfile.Batch) catalogfile.Course {
+	return catalogfile.Course{Code: code, Title: title, Category: "Teknis", Method: "klasikal", JP: 32,
 		Description: "Menyusun analisis jabatan dan beban kerja.", Audience: "Pengelola kepegawaian", Published: true, Batches: batches}
 }
 
-func (h *harness) seed(courses ...catalogue.Course) {
+func (h *harness) seed(courses ...catalogfile.Course) {
 	h.t.Helper()
 	if _, err := h.db.Import(context.Background(), courses, testNow); err != nil {
 		h.t.Fatal(err)
@@ -222,7 +222,7 @@ func TestEnrolmentRefusals(t *testing.T) {
 func TestCatalogPagesFiltersAndSearch(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	var courses []catalogue.Course
+	var courses []catalogfile.Course
 	for i := range 12 {
 		c := course(fmt.Sprintf("C-%02d", i), fmt.Sprintf("Pelatihan Nomor %02d", i), batch("Angkatan I", 10+i, 1, 20))
 		if i%3 == 0 {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 var (
@@ -55,9 +55,9 @@ func TestRemindersFollowTheClock(t *testing.T) {
 		name string
 		abbr string
 	}{{wib, "Asia/Jakarta", "WIB"}, {wita, "Asia/Makassar", "WITA"}, {wit, "Asia/Jayapura", "WIT"}}
-	var courses []catalogue.Course
+	var courses []catalogfile.Course
 	for _, z := range zones {
-		b := catalogue.Batch{Name: "Angkatan I", TimeZone: z.name, Location: "Aula " + z.abbr, Quota: 10,
+		b := catalogfile.Batch{Name: "Angkatan I", TimeZone: z.name, Location: "Aula " + z.abbr, Quota: 10,
 			Start: time.Date(2027, 1, 11, 8, 0, 0, 0, z.loc), End: time.Date(2027, 1, 13, 16, 0, 0, 0, z.loc),
 			RegOpens: testNow.Add(-time.Hour), RegCloses: time.Date(2027, 1, 8, 0, 0, 0, 0, z.loc)}
 		courses = append(courses, course("CLK-"+z.abbr, "Pelatihan "+z.abbr, b))

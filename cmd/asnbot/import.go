@@ -12,7 +12,7 @@ import (
 
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/flows"
-	"github.com/bpsdm/asnbot/flows/catalogue"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 	"github.com/bpsdm/asnbot/locales"
 )
 
@@ -28,7 +28,7 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 		return fmt.Errorf("read catalogue: %w", err)
 	}
 	r := bot.NewRenderer(locales.MustLoad())
-	courses, problems := catalogue.Parse(filepath.Base(args[0]), data, cfg.location)
+	courses, problems := catalogfile.Parse(filepath.Base(args[0]), data, cfg.location)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			line, err := r.Plain(flows.ProblemText(p))

@@ -1,8 +1,8 @@
-// Package catalogue reads a training catalogue from the file an admin made in Excel (CSV or
+// Package catalogfile reads a training catalogue from the file an admin made in Excel (CSV or
 // XLSX) or by hand (YAML) and validates every row. A file with any problem is rejected whole,
 // with the row and the reason for each problem, so that storage can upsert the result in one
 // transaction and a catalogue is never half-imported.
-package catalogue
+package catalogfile
 
 import (
 	"cmp"
