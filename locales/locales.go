@@ -34,9 +34,9 @@ type Texts struct {
 }
 
 var (
-	defaultOnce    sync.Once
+	defaultOnce  sync.Once
 	defaultTexts *Texts
-	defaultErr     error
+	defaultErr   error
 )
 
 // Load parses the embedded locale files once and returns the shared texts.
