@@ -1,174 +1,68 @@
 package flows
 
 import (
-	"bytes"
-	"encoding/csv"
+	"context"
 	"errors"
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"time"
 
 	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
-// maxImportSize is the largest catalogue file the bot downloads.
-const maxImportSize = 5 << 20
-
-// roster answers /peserta <kode>: each batch's participants and waiting list, with files.
-func (c *conv) roster(code string) error {
-	code = strings.TrimSpace(strings.TrimPrefix(code, "c_"))
-	if code == "" {
-		c.say(Reply{Text: T("peserta.cara")})
-		return nil
-	}
-	course, batches, entries, err := c.e.catalog.Roster(c.ctx, code)
-	if errors.Is(err, ErrNotFound) {
-		c.say(Reply{Text: T("peserta.tidak_ada_kode", "Code", code)})
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("roster: %w", err)
-	}
-	var parts []Text
-	for _, b := range batches {
-		var lines []Text
-		for _, e := range entries {
-			if e.Enrolment.Batch.ID != b.ID {
-				continue
-			}
-			key := "peserta.baris"
-			if e.Enrolment.Status == Waiting {
-				key = "peserta.baris_tunggu"
-			}
-			lines = append(lines, T(key, "N", len(lines)+1, "Name", e.Participant.Name, "Agency", e.Participant.Agency,
-				"Position", e.Enrolment.Position))
-		}
-		// One message holds 4,096 characters: the list is cut, the files have everyone.
-		if limit := max(5, 45/max(len(batches), 1)); len(lines) > limit {
-			lines = append(lines[:limit], T("peserta.lainnya", "Count", len(lines)-limit))
-		}
-		if len(lines) == 0 {
-			lines = []Text{T("peserta.kosong")}
-		}
-		parts = append(parts, T("peserta.angkatan", "Batch", b.Name, "Start", b.StartsAt.In(b.Zone()),
-			"Registered", b.Registered, "Quota", b.Quota, "Waiting", b.Waiting, "Lines", lines))
-	}
-	c.say(Reply{Text: T("peserta.judul", "Title", course.Title, "Code", course.Code), Parts: parts})
-	stamp := c.e.now().In(c.e.zone).Format("20060102-1504")
-	c.say(Reply{File: &File{Name: "peserta-" + course.Code + "-" + stamp + ".csv", Content: rosterCSV(entries),
-		Caption: T("peserta.berkas_csv")}})
-	xlsx, err := rosterXLSX(entries)
-	if err != nil {
-		return fmt.Errorf("roster xlsx: %w", err)
-	}
-	c.say(Reply{File: &File{Name: "peserta-" + course.Code + "-" + stamp + ".xlsx", Content: xlsx,
-		Caption: T("peserta.berkas_xlsx")}})
-	return nil
+// RosterEntry is one enrolment as an admin sees it.
+type RosterEntry struct {
+	Enrolment   Enrolment
+	Participant Participant
 }
 
-// rosterXLSX writes the roster as a spreadsheet, every cell text (a NIP is not a number).
-func rosterXLSX(entries []RosterEntry) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	for i, row := range rosterRows(entries) {
-		cells := make([]any, len(row))
-		for j, v := range row {
-			cells[j] = v
-		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-			return nil, err
-		}
-	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// ImportReport counts what an import did.
+type ImportReport struct {
+	CoursesAdded, CoursesChanged, CoursesUnchanged int
+	BatchesAdded, BatchesChanged, BatchesUnchanged int
+	// Promotions are participants moved up from a waiting list because a quota grew.
+	Promotions []Promotion
+	// Notified counts the participants told of a change of dates or place.
+	Notified int
 }
 
-// rosterColumns are the export's headers: snake_case like the import's, so an admin's
-// spreadsheet habits carry over.
-var rosterColumns = []string{"angkatan", "status", "urutan_tunggu", "nama", "nip", "instansi", "unit_kerja",
-	"jabatan", "golongan", "telepon", "didaftarkan"}
-
-func rosterRows(entries []RosterEntry) [][]string {
-	rows := [][]string{rosterColumns}
-	for _, e := range entries {
-		pos := ""
-		if e.Enrolment.Position > 0 {
-			pos = strconv.Itoa(e.Enrolment.Position)
-		}
-		p := e.Participant
-		rows = append(rows, []string{e.Enrolment.Batch.Name, string(e.Enrolment.Status), pos, p.Name,
-			p.NIP, p.Agency, p.Unit, p.Position, p.Rank, p.Phone,
-			e.Enrolment.CreatedAt.In(e.Enrolment.Batch.Zone()).Format("2006-01-02 15:04")})
-	}
-	return rows
+// BatchChange is what an admin changes of a batch: the dates, the place, or both. What is
+// not changed is left as it is in Postgres when the change is saved, so a change made
+// meanwhile by someone else (an import) is not undone.
+type BatchChange struct {
+	Dates     bool      `json:"dates,omitempty"`
+	StartsAt  time.Time `json:"start,omitzero"`
+	EndsAt    time.Time `json:"end,omitzero"`
+	Place     bool      `json:"place,omitempty"`
+	Location  string    `json:"location,omitempty"`
+	OnlineURL string    `json:"url,omitempty"`
 }
 
-func rosterCSV(entries []RosterEntry) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // Excel opens a UTF-8 CSV correctly only with a BOM
-	w := csv.NewWriter(&buf)
-	for _, r := range rosterRows(entries) {
-		for j, cell := range r {
-			// What a participant typed must not become a formula in the admin's spreadsheet.
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-				r[j] = "'" + cell
-			}
-		}
-		_ = w.Write(r)
+// Apply gives b as the change would leave it.
+func (ch BatchChange) Apply(b Batch) Batch {
+	if ch.Dates {
+		b.StartsAt, b.EndsAt = ch.StartsAt, ch.EndsAt
 	}
-	w.Flush()
-	return buf.Bytes()
+	if ch.Place {
+		b.Location, b.OnlineURL = ch.Location, ch.OnlineURL
+	}
+	return b
 }
 
-// importDocument loads a catalogue file an admin sent.
-func (c *conv) importDocument(doc *Document) error {
-	if doc.Size > maxImportSize {
-		c.say(Reply{Text: T("impor_bot.terlalu_besar")})
-		return nil
-	}
-	data, err := c.e.files.Download(c.ctx, doc.FileID)
-	if err != nil {
-		return fmt.Errorf("download: %w", err)
-	}
-	courses, problems := catalogfile.Parse(doc.Name, data, c.e.zone)
-	if len(problems) > 0 {
-		lines := make([]Text, 0, len(problems))
-		for i, p := range problems {
-			if i == 15 {
-				lines = append(lines, T("impor_bot.lainnya", "Count", len(problems)-15))
-				break
-			}
-			lines = append(lines, ProblemText(p))
-		}
-		c.say(Reply{Text: T("impor_bot.ditolak", "Name", doc.Name, "Count", len(problems)), Parts: []Text{joinLines(lines)}})
-		return nil
-	}
-	rep, err := c.e.catalog.Import(c.ctx, courses, c.e.now())
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	c.say(Reply{Text: importReport(doc.Name, rep)})
-	return nil
-}
+// ErrBatchEnded: the batch is over; its schedule is history.
+var ErrBatchEnded = errors.New("batch has ended")
 
-// ProblemText is a catalogue file's problem as the admin reads it.
-func ProblemText(p catalogfile.Problem) Text { return T(p.Key, argsOf(p.Args)...) }
-
-func importReport(name string, r ImportReport) Text {
-	return T("impor_bot.berhasil", "Name", name,
-		"CA", r.CoursesAdded, "CC", r.CoursesChanged, "CU", r.CoursesUnchanged,
-		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions), "Notified", r.Notified)
+// Admin is what admins' commands need of Postgres.
+type Admin interface {
+	// Roster returns every batch of a course, by code, with its live enrolments, seats first.
+	Roster(ctx context.Context, code string) (Course, []Batch, []RosterEntry, error)
+	// Import upserts a parsed catalogue in one transaction; seats added to a batch go to its
+	// waiting list first, and a change of dates or place is told to everyone concerned.
+	Import(ctx context.Context, courses []catalogfile.Course, now time.Time) (ImportReport, error)
+	// ChangeBatch sets a batch's dates and place in one transaction with the notices to
+	// everyone enrolled or waiting and their reminders moved; it returns how many are told.
+	// Errors: ErrBatchUnavailable (cancelled), ErrBatchEnded.
+	ChangeBatch(ctx context.Context, batchID int64, ch BatchChange, now time.Time) (int, error)
+	// CancelBatch cancels a batch, its live enrolments and their reminders, and plans a notice
+	// to each participant, in one transaction; it returns how many are told. Cancelling a
+	// cancelled batch does nothing.
+	CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error)
 }

@@ -3,10 +3,9 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
+	"github.com/bpsdm/asnbot/flows/document"
 )
 
 // needProfile sends a user without a profile through onboarding, then back to then.
@@ -16,12 +15,16 @@ func (c *conv) needProfile(then string) {
 	c.say(consentQuestion())
 }
 
-// confirmEnrol asks once before enrolling, offering the waiting list when the batch is full.
-func (c *conv) confirmEnrol(batchID int64) error {
-	course, b, err := c.e.catalog.Batch(c.ctx, batchID)
+// confirmEnrol asks once before enrolling ("k:b:<batch>"), offering the waiting list when
+// the batch is full.
+func (c *conv) confirmEnrol() error {
+	batchID, ok := c.data.id(0)
+	if !ok {
+		return c.expired()
+	}
+	course, b, err := c.e.store.Batch(c.ctx, batchID)
 	if errors.Is(err, ErrNotFound) {
-		c.expired()
-		return nil
+		return c.expired()
 	}
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
@@ -43,39 +46,41 @@ func (c *conv) confirmEnrol(batchID int64) error {
 		Text: T(key, "Title", course.Title, "Batch", b.Name, "Start", b.StartsAt.In(b.Zone()), "End", b.EndsAt.In(b.Zone()),
 			"Place", placeText(b), "Waiting", b.Waiting+1),
 		Buttons: [][]Button{
-			{Btn(button, "k:y:"+strconv.FormatInt(b.ID, 10))},
-			{Btn("umum.kembali", "k:c:"+course.Code)},
+			{Btn(button, cb(nsBrowse, "y", b.ID))},
+			{Btn("umum.kembali", cb(nsBrowse, "c", course.Code))},
 		},
 	})
 	return nil
 }
 
 func backToCourse(code string) [][]Button {
-	return [][]Button{{Btn("umum.kembali", "k:c:"+code), Btn("menu.kembali", "m:home")}}
+	return [][]Button{{Btn("umum.kembali", cb(nsBrowse, "c", code)), homeButton()}}
 }
 
-// enrol takes the seat (or a place in line). A second tap finds the first one's enrolment
-// and shows the same confirmation.
-func (c *conv) enrol(batchID int64) error {
+// enrol takes the seat (or a place in line) a confirmation names ("k:y:<batch>"). A second
+// tap finds the first one's enrolment and shows the same confirmation.
+func (c *conv) enrol() error {
+	batchID, ok := c.data.id(0)
+	if !ok {
+		return c.expired()
+	}
 	if !c.registered() {
-		course, _, err := c.e.catalog.Batch(c.ctx, batchID)
+		course, _, err := c.e.store.Batch(c.ctx, batchID)
 		if err != nil {
-			c.expired()
-			return nil
+			return c.expired()
 		}
 		c.needProfile("c:" + course.Code)
 		return nil
 	}
 	now := c.e.now()
-	e, err := c.e.catalog.Enrol(c.ctx, c.p.ID, batchID, now)
+	e, err := c.e.store.Enrol(c.ctx, c.p.ID, batchID, now)
 	if errors.Is(err, ErrNotFound) {
-		c.expired()
-		return nil
+		return c.expired()
 	}
 	var clash *ClashError
 	var window *WindowError
 	if errors.As(err, &clash) || errors.As(err, &window) || errors.Is(err, ErrBatchUnavailable) {
-		course, _, _ := c.e.catalog.Batch(c.ctx, batchID)
+		course, _, _ := c.e.store.Batch(c.ctx, batchID)
 		c.say(Reply{Edit: true, Text: c.refusal(err), Buttons: backToCourse(course.Code)})
 		return nil
 	}
@@ -83,7 +88,7 @@ func (c *conv) enrol(batchID int64) error {
 		return fmt.Errorf("enrol: %w", err)
 	}
 	b, zone := e.Batch, e.Batch.Zone()
-	buttons := [][]Button{{Btn("menu.saya", "s:l"), Btn("menu.kembali", "m:home")}}
+	buttons := [][]Button{{Btn("menu.saya", cb(nsMine, "l")), homeButton()}}
 	if e.Status == Waiting {
 		c.say(Reply{Edit: true, Text: T("daftar_angkatan.menunggu", "Title", e.Course.Title, "Batch", b.Name,
 			"Position", e.Position), Buttons: buttons})
@@ -96,8 +101,7 @@ func (c *conv) enrol(batchID int64) error {
 	c.say(Reply{Edit: true, Text: T(key, "Title", e.Course.Title, "Batch", b.Name, "Start", b.StartsAt.In(zone),
 		"End", b.EndsAt.In(zone), "Place", placeText(b)), Buttons: buttons})
 	if !e.Existing {
-		c.say(Reply{File: &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: calendarFile(e, now),
-			Caption: T("daftar_angkatan.kalender")}})
+		c.say(calendarReply(e, now))
 	}
 	return nil
 }
@@ -120,24 +124,22 @@ func (c *conv) refusal(err error) Text {
 	return T("daftar_angkatan.tidak_tersedia")
 }
 
-// calendarFile is an .ics event a phone's calendar can import.
-func calendarFile(e Enrolment, now time.Time) []byte {
-	cal := ics.NewCalendar()
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetProductId("-//Bot Pelatihan ASN//ID")
-	ev := cal.AddEvent(fmt.Sprintf("enrolment-%d@asnbot", e.ID))
-	ev.SetDtStampTime(now.UTC())
-	ev.SetStartAt(e.Batch.StartsAt.UTC())
-	ev.SetEndAt(e.Batch.EndsAt.UTC())
-	ev.SetSummary(e.Course.Title + " – " + e.Batch.Name)
-	loc := e.Batch.Location
-	if loc == "" {
-		loc = e.Batch.OnlineURL
+// calendarReply is the .ics file of a seat, which a phone's calendar imports.
+func calendarReply(e Enrolment, now time.Time) Reply {
+	b := e.Batch
+	place := b.Location
+	if place == "" {
+		place = b.OnlineURL
 	}
-	ev.SetLocation(loc)
-	if e.Batch.OnlineURL != "" {
-		ev.SetURL(e.Batch.OnlineURL)
+	ev := document.Event{
+		UID:         fmt.Sprintf("enrolment-%d@asnbot", e.ID),
+		Summary:     e.Course.Title + " – " + b.Name,
+		Description: e.Course.Code + " · " + e.Course.Title + " · " + b.Name,
+		Location:    place,
+		URL:         b.OnlineURL,
+		Start:       b.StartsAt,
+		End:         b.EndsAt,
+		Stamp:       now,
 	}
-	ev.SetDescription(e.Course.Code + " · " + e.Course.Title + " · " + e.Batch.Name)
-	return []byte(cal.Serialize())
+	return Reply{File: &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: ev.ICS(), Caption: T("daftar_angkatan.kalender")}}
 }

@@ -4,7 +4,10 @@
 // conversation can be tested without a network.
 package flows
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // InputKind tells what a user did.
 type InputKind int
@@ -123,3 +126,8 @@ type Output struct {
 
 // Say appends a reply.
 func (o *Output) Say(r Reply) { o.Replies = append(o.Replies, r) }
+
+// Files fetches a file a user sent.
+type Files interface {
+	Download(ctx context.Context, fileID string) ([]byte, error)
+}

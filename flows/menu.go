@@ -1,10 +1,6 @@
 package flows
 
-import (
-	"errors"
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // menu is the main menu: every flow ends here, and "Kembali" leads here.
 func (c *conv) menu() Reply {
@@ -15,80 +11,102 @@ func (c *conv) menu() Reply {
 	return Reply{
 		Text: T("menu.judul", "Name", name),
 		Buttons: [][]Button{
-			{Btn("menu.katalog", "m:katalog"), Btn("menu.saya", "m:saya")},
-			{Btn("menu.survei", "m:survei"), Btn("menu.profil", "m:profil")},
-			{Btn("menu.bantuan", "m:bantuan")},
+			{Btn("menu.katalog", cb(nsMenu, "katalog")), Btn("menu.saya", cb(nsMenu, "saya"))},
+			{Btn("menu.survei", cb(nsMenu, "survei")), Btn("menu.profil", cb(nsMenu, "profil"))},
+			{Btn("menu.bantuan", cb(nsMenu, "bantuan"))},
 		},
 	}
 }
 
-// help explains the bot; from a button it edits the menu in place.
-func (c *conv) help(edit bool) {
-	r := Reply{Edit: edit, Text: T("bantuan.isi")}
-	if c.registered() {
-		r.Buttons = [][]Button{{Btn("menu.kembali", "m:home")}}
-	}
-	c.say(r)
-}
+// homeButton leads back to the main menu.
+func homeButton() Button { return Btn("menu.kembali", cb(nsMenu, "home")) }
 
-// idleCallback handles a button pressed while no conversation is going on: the menu, the
-// profile card, or an old button from a conversation that has ended.
-func (c *conv) idleCallback() error {
-	data := c.in.Data
-	if strings.HasPrefix(data, "k:") {
-		return c.catalogCallback() // browsing needs no profile; enrolling asks for one
-	}
-	if !c.registered() {
-		c.toast(T("umum.belum_terdaftar_singkat"))
-		return nil
-	}
-	switch {
-	case data == "m:katalog":
-		return c.catalogPage(listView{}, true)
-	case data == "m:saya" || strings.HasPrefix(data, "s:"):
-		if data == "m:saya" {
-			return c.myTrainings(true)
-		}
-		return c.myCallback()
-	case data == "m:home":
-		r := c.menu()
-		r.Edit = true
-		c.say(r)
-	case data == "m:profil" || data == "p:show":
-		c.say(c.profileCard(true))
-	case data == "m:bantuan":
-		c.help(true)
-	case data == "m:survei":
-		c.say(Reply{Edit: true, Text: T("survei.kosong"), Buttons: [][]Button{{Btn("menu.kembali", "m:home")}}})
-	case data == "p:edit":
-		r := c.fixChooser("p:f:", "p:show")
-		r.Edit = true
-		c.say(r)
-	case strings.HasPrefix(data, "p:f:"):
-		c.startProfileEdit(strings.TrimPrefix(data, "p:f:"))
-	case data == "p:del":
-		c.askDelete()
-	case data == "r:on" || data == "r:off":
-		on := data == "r:on"
-		if err := c.e.store.SetReminders(c.ctx, c.in.UserID, on); err != nil {
-			return fmt.Errorf("set reminders: %w", err)
-		}
-		c.p.RemindersOff = !on
-		c.say(c.reminderSetting(true))
-	default:
-		c.expired()
-	}
+// showMenu answers /menu.
+func (c *conv) showMenu() error {
+	c.say(c.menu())
 	return nil
 }
 
-func isNIPTaken(err error) bool { return errors.Is(err, ErrNIPTaken) }
+// backToMenu turns the message whose button was pressed back into the main menu.
+func (c *conv) backToMenu() error {
+	r := c.menu()
+	r.Edit = true
+	c.say(r)
+	return nil
+}
+
+// cancel ends any conversation and goes back to the main menu.
+func (c *conv) cancel() error {
+	wasBusy := c.st.Flow != ""
+	c.clear()
+	key := "batal.tidak_ada"
+	if wasBusy {
+		key = "batal.selesai"
+	}
+	if !c.registered() {
+		c.say(Reply{Text: T(key), Parts: []Text{T("umum.mulai_daftar")}, RemoveKeyboard: true})
+		return nil
+	}
+	c.say(Reply{Text: T(key), RemoveKeyboard: true})
+	c.say(c.menu())
+	return nil
+}
+
+// help explains the bot; from a button it edits the menu in place.
+func (c *conv) help(edit bool) error {
+	r := Reply{Edit: edit, Text: T("bantuan.isi")}
+	if c.registered() {
+		r.Buttons = [][]Button{{homeButton()}}
+	}
+	c.say(r)
+	return nil
+}
+
+func (c *conv) helpCommand() error  { return c.help(false) }
+func (c *conv) helpFromMenu() error { return c.help(true) }
+
+// surveys is the menu's "Survei": nothing to answer yet.
+func (c *conv) surveys() error {
+	c.say(Reply{Edit: true, Text: T("survei.kosong"), Buttons: [][]Button{{homeButton()}}})
+	return nil
+}
+
+// unknownCommand answers a command the bot does not have.
+func (c *conv) unknownCommand() error {
+	c.say(Reply{Text: T("umum.perintah_tidak_dikenal")})
+	return nil
+}
+
+// notUnderstood answers a sticker, a photo or anything else that asks nothing.
+func (c *conv) notUnderstood() error {
+	c.say(Reply{Text: T("umum.tidak_dipahami")})
+	return nil
+}
 
 // reminderSetting shows whether reminders are on, with the button that switches them.
 func (c *conv) reminderSetting(edit bool) Reply {
-	r := Reply{Edit: edit, Text: T("pengingat.status_aktif", "Schedule", ReminderSchedule(c.e.rules)), Buttons: [][]Button{{Btn("pengingat.matikan", "r:off")}}}
+	r := Reply{Edit: edit, Text: T("pengingat.status_aktif", "Schedule", ReminderSchedule(c.e.rules)),
+		Buttons: [][]Button{{Btn("pengingat.matikan", cb(nsReminders, "off"))}}}
 	if c.p.RemindersOff {
-		r.Text, r.Buttons = T("pengingat.status_mati"), [][]Button{{Btn("pengingat.nyalakan", "r:on")}}
+		r.Text, r.Buttons = T("pengingat.status_mati"), [][]Button{{Btn("pengingat.nyalakan", cb(nsReminders, "on"))}}
 	}
-	r.Buttons = append(r.Buttons, []Button{Btn("menu.kembali", "m:home")})
+	r.Buttons = append(r.Buttons, []Button{homeButton()})
 	return r
+}
+
+// showReminderSetting answers /pengingat.
+func (c *conv) showReminderSetting() error {
+	c.say(c.reminderSetting(false))
+	return nil
+}
+
+// switchReminders turns reminders on ("r:on") or off ("r:off").
+func (c *conv) switchReminders() error {
+	on := c.data.action == "on"
+	if err := c.e.store.SetReminders(c.ctx, c.in.UserID, on); err != nil {
+		return fmt.Errorf("set reminders: %w", err)
+	}
+	c.p.RemindersOff = !on
+	c.say(c.reminderSetting(true))
+	return nil
 }

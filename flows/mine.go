@@ -3,14 +3,11 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
-	"time"
 )
 
 // myTrainings lists the participant's enrolments: upcoming, waiting, and past.
 func (c *conv) myTrainings(edit bool) error {
-	list, err := c.e.catalog.Enrolments(c.ctx, c.p.ID)
+	list, err := c.e.store.Enrolments(c.ctx, c.p.ID)
 	if err != nil {
 		return fmt.Errorf("enrolments: %w", err)
 	}
@@ -30,9 +27,9 @@ func (c *conv) myTrainings(edit bool) error {
 			continue
 		}
 		rows = append(rows, []Button{{Label: T("saya.tombol_batal", "Title", cutRunes(e.Course.Title, 24), "Batch", b.Name),
-			Data: "s:x:" + strconv.FormatInt(e.ID, 10)}})
+			Data: cb(nsMine, "x", e.ID)}})
 	}
-	rows = append(rows, []Button{Btn("menu.katalog", "m:katalog"), Btn("menu.kembali", "m:home")})
+	rows = append(rows, []Button{Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()})
 	r := Reply{Edit: edit, Text: T("saya.judul"), Buttons: rows}
 	if len(list) == 0 {
 		r.Parts = []Text{T("saya.kosong")}
@@ -58,62 +55,60 @@ func lastN(l []Text, n int) []Text {
 	return l
 }
 
-// myCallback handles the buttons of "Pelatihan Saya".
-func (c *conv) myCallback() error {
-	data := c.in.Data
-	if data == "s:l" {
-		return c.myTrainings(true)
+func (c *conv) myTrainingsCommand() error { return c.myTrainings(false) }
+func (c *conv) myTrainingsPage() error    { return c.myTrainings(true) }
+
+// backToMine is the button back to "Pelatihan Saya".
+func backToMine() Button { return Btn("menu.saya", cb(nsMine, "l")) }
+
+// cancellable loads the enrolment a button names ("s:x:<id>", "s:y:<id>"); ok is false when
+// the button was answered because the enrolment is gone or can no longer be cancelled.
+func (c *conv) cancellable() (e Enrolment, ok bool, err error) {
+	id, valid := c.data.id(0)
+	if !valid {
+		return e, false, c.expired()
 	}
-	id, err := strconv.ParseInt(data[min(4, len(data)):], 10, 64)
-	if err != nil || !(strings.HasPrefix(data, "s:x:") || strings.HasPrefix(data, "s:y:")) {
-		c.expired()
-		return nil
-	}
-	e, err := c.e.catalog.Enrolment(c.ctx, c.p.ID, id)
+	e, err = c.e.store.Enrolment(c.ctx, c.p.ID, id)
 	if errors.Is(err, ErrNotFound) {
-		c.expired()
-		return nil
+		return e, false, c.expired()
 	}
 	if err != nil {
-		return fmt.Errorf("enrolment: %w", err)
+		return e, false, fmt.Errorf("enrolment: %w", err)
 	}
 	if !e.Live() || !c.e.now().Before(e.Batch.StartsAt) {
-		c.say(Reply{Edit: true, Text: T("batal_daftar.tidak_bisa"), Buttons: [][]Button{{Btn("menu.saya", "s:l")}}})
-		return nil
+		c.say(Reply{Edit: true, Text: T("batal_daftar.tidak_bisa"), Buttons: [][]Button{{backToMine()}}})
+		return e, false, nil
 	}
-	if strings.HasPrefix(data, "s:x:") {
-		c.say(Reply{Edit: true, Text: T("batal_daftar.tanya", "Title", e.Course.Title, "Batch", e.Batch.Name),
-			Buttons: [][]Button{{Btn("batal_daftar.ya", "s:y:"+strconv.FormatInt(e.ID, 10))}, {Btn("umum.kembali", "s:l")}}})
-		return nil
-	}
-	return c.cancelEnrolment(e)
+	return e, true, nil
 }
 
-func (c *conv) cancelEnrolment(e Enrolment) error {
-	// Whoever moves up is told by the delivery worker, from a job written with the cancellation.
-	done, _, err := c.e.catalog.Cancel(c.ctx, c.p.ID, e.ID, c.e.now())
+// askCancel asks once before cancelling an enrolment ("s:x:<id>").
+func (c *conv) askCancel() error {
+	e, ok, err := c.cancellable()
+	if !ok {
+		return err
+	}
+	c.say(Reply{Edit: true, Text: T("batal_daftar.tanya", "Title", e.Course.Title, "Batch", e.Batch.Name),
+		Buttons: [][]Button{{Btn("batal_daftar.ya", cb(nsMine, "y", e.ID))}, {Btn("umum.kembali", cb(nsMine, "l"))}}})
+	return nil
+}
+
+// cancelEnrolment cancels after the confirmation ("s:y:<id>"). Whoever moves up from the
+// waiting list is told by a notice written with the cancellation.
+func (c *conv) cancelEnrolment() error {
+	e, ok, err := c.cancellable()
+	if !ok {
+		return err
+	}
+	done, _, err := c.e.store.Cancel(c.ctx, c.p.ID, e.ID, c.e.now())
 	if errors.Is(err, ErrNotCancellable) {
-		c.say(Reply{Edit: true, Text: T("batal_daftar.tidak_bisa"), Buttons: [][]Button{{Btn("menu.saya", "s:l")}}})
+		c.say(Reply{Edit: true, Text: T("batal_daftar.tidak_bisa"), Buttons: [][]Button{{backToMine()}}})
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("cancel: %w", err)
 	}
 	c.say(Reply{Edit: true, Text: T("batal_daftar.selesai", "Title", done.Course.Title, "Batch", done.Batch.Name),
-		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("menu.kembali", "m:home")}}})
+		Buttons: [][]Button{{backToMine(), homeButton()}}})
 	return nil
-}
-
-// PromotionReplies are the messages telling a participant they moved up from the waiting list:
-// the news, and the calendar file.
-func PromotionReplies(p Promotion, now time.Time) []Reply {
-	e := p.Enrolment
-	z := e.Batch.Zone()
-	return []Reply{
-		{Text: T("daftar_angkatan.naik", "Name", p.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
-			"Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
-			Buttons: [][]Button{{Btn("menu.saya", "s:l")}}},
-		{File: &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: calendarFile(e, now),
-			Caption: T("daftar_angkatan.kalender")}},
-	}
 }

@@ -8,8 +8,6 @@ import (
 
 const (
 	flowOnboarding = "onboarding"
-	flowProfile    = "profile"
-	flowDelete     = "delete"
 
 	stepConsent = "consent"
 	stepConfirm = "confirm"
@@ -43,31 +41,26 @@ func (c *conv) start() error {
 func consentQuestion() Reply {
 	return Reply{
 		Text:    T("persetujuan.isi"),
-		Buttons: [][]Button{{Btn("persetujuan.setuju", "ob:agree"), Btn("persetujuan.tolak", "ob:decline")}},
+		Buttons: [][]Button{{Btn("persetujuan.setuju", cb(nsOnboarding, "agree")), Btn("persetujuan.tolak", cb(nsOnboarding, "decline"))}},
 	}
 }
 
-// onboardingStep handles the current step of registration.
-func (c *conv) onboardingStep() error {
-	if c.in.Kind == KindCommand {
-		c.say(Reply{Text: T("daftar.selesaikan_dulu")})
-		c.reask()
-		return nil
-	}
-	switch c.st.Step {
-	case stepConsent:
-		return c.consentStep()
-	case stepConfirm:
-		return c.confirmStep()
-	case stepFix:
-		return c.fixStep()
-	}
-	if !isField(c.st.Step) {
-		c.clear() // an unknown step from a newer or broken state: start over cleanly
-		return c.start()
-	}
-	return c.fieldStep(field(c.st.Step))
+// finishFirst answers a command in the middle of registration: the question again.
+func (c *conv) finishFirst() error {
+	c.say(Reply{Text: T("daftar.selesaikan_dulu")})
+	c.reask()
+	return nil
 }
+
+// restartOnboarding starts registration over from a step it does not know (a state from a
+// newer or broken version).
+func (c *conv) restartOnboarding() error {
+	c.clear()
+	return c.start()
+}
+
+// fieldAnswer takes the answer to the profile question the step names.
+func (c *conv) fieldAnswer() error { return c.fieldStep(field(c.st.Step)) }
 
 // reask repeats the current question, for a user who answered something else.
 func (c *conv) reask() {
@@ -77,7 +70,7 @@ func (c *conv) reask() {
 	case stepConfirm:
 		c.say(c.summaryQuestion())
 	case stepFix:
-		c.say(c.fixChooser("ob:fix:", "ob:back"))
+		c.say(c.fixChooser(nsOnboarding, "fix", cb(nsOnboarding, "back")))
 	default:
 		if isField(c.st.Step) {
 			c.say(c.ask(field(c.st.Step), c.st.Draft.Kind))
@@ -87,18 +80,18 @@ func (c *conv) reask() {
 
 func (c *conv) consentStep() error {
 	switch {
-	case c.in.Data == "ob:agree":
+	case c.pressed(nsOnboarding, "agree"):
 		s := c.st
 		s.Draft.ConsentAt = c.e.now().UTC()
 		s.Step = string(fName)
 		c.set(s)
 		c.say(Reply{Edit: true, Text: T("persetujuan.diterima")})
 		c.say(c.ask(fName, ""))
-	case c.in.Data == "ob:decline":
+	case c.pressed(nsOnboarding, "decline"):
 		c.clear()
 		c.say(Reply{Edit: true, Text: T("persetujuan.ditolak")})
 	case c.callback():
-		c.expired()
+		return c.expired()
 	default:
 		c.say(Reply{Text: T("profil.salah.pilih_tombol")})
 		c.say(consentQuestion())
@@ -162,41 +155,39 @@ func (c *conv) summaryQuestion() Reply {
 	return Reply{
 		Text: T("daftar.konfirmasi", "Summary", summary(c.st.Draft)),
 		Buttons: [][]Button{
-			{Btn("daftar.simpan", "ob:save")},
-			{Btn("daftar.perbaiki", "ob:fix")},
+			{Btn("daftar.simpan", cb(nsOnboarding, "save"))},
+			{Btn("daftar.perbaiki", cb(nsOnboarding, "fix"))},
 		},
 	}
 }
 
-// fixChooser lists the fields to correct; prefix builds each button's data.
-func (c *conv) fixChooser(prefix, back string) Reply {
+// fixChooser lists the fields to correct: each button is ns:action:<field>.
+func (c *conv) fixChooser(ns, action, back string) Reply {
 	var rows [][]Button
 	for i, f := range profileFields {
 		if i%2 == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: f.label(), Data: prefix + string(f)})
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: f.label(), Data: cb(ns, action, string(f))})
 	}
 	rows = append(rows, []Button{Btn("umum.kembali", back)})
 	return Reply{Text: T("profil.pilih_kolom"), Buttons: rows}
 }
 
 func (c *conv) confirmStep() error {
-	switch c.in.Data {
-	case "ob:save":
+	switch {
+	case c.pressed(nsOnboarding, "save"):
 		return c.saveDraft()
-	case "ob:fix":
+	case c.pressed(nsOnboarding, "fix") && c.data.args == "":
 		s := c.st
 		s.Step = stepFix
 		c.set(s)
-		r := c.fixChooser("ob:fix:", "ob:back")
+		r := c.fixChooser(nsOnboarding, "fix", cb(nsOnboarding, "back"))
 		r.Edit = true
 		c.say(r)
 		return nil
-	}
-	if c.callback() {
-		c.expired()
-		return nil
+	case c.callback():
+		return c.expired()
 	}
 	c.say(Reply{Text: T("profil.salah.pilih_tombol")})
 	c.say(c.summaryQuestion())
@@ -204,7 +195,7 @@ func (c *conv) confirmStep() error {
 }
 
 func (c *conv) fixStep() error {
-	if c.in.Data == "ob:back" {
+	if c.pressed(nsOnboarding, "back") {
 		s := c.st
 		s.Step = stepConfirm
 		c.set(s)
@@ -213,14 +204,13 @@ func (c *conv) fixStep() error {
 		c.say(r)
 		return nil
 	}
-	name, ok := strings.CutPrefix(c.in.Data, "ob:fix:")
-	if !ok || !isField(name) {
+	name := c.data.arg(0)
+	if !c.pressed(nsOnboarding, "fix") || !isField(name) {
 		if c.callback() {
-			c.expired()
-			return nil
+			return c.expired()
 		}
 		c.say(Reply{Text: T("profil.salah.pilih_tombol")})
-		c.say(c.fixChooser("ob:fix:", "ob:back"))
+		c.say(c.fixChooser(nsOnboarding, "fix", cb(nsOnboarding, "back")))
 		return nil
 	}
 	s := c.st

@@ -1,8 +1,11 @@
 package flows
 
 import (
+	"errors"
 	"fmt"
 )
+
+const flowProfile = "profile"
 
 // profileCard shows the saved profile with what can be done with it.
 func (c *conv) profileCard(edit bool) Reply {
@@ -10,36 +13,56 @@ func (c *conv) profileCard(edit bool) Reply {
 		Edit: edit,
 		Text: T("profil.kartu", "Summary", summary(draftOf(*c.p))),
 		Buttons: [][]Button{
-			{Btn("profil.ubah", "p:edit")},
-			{Btn("profil.hapus", "p:del")},
-			{Btn("menu.kembali", "m:home")},
+			{Btn("profil.ubah", cb(nsProfile, "edit"))},
+			{Btn("profil.hapus", cb(nsProfile, "del"))},
+			{homeButton()},
 		},
 	}
 }
 
-// startProfileEdit asks the question for one field of a saved profile.
-func (c *conv) startProfileEdit(name string) {
+// showProfile answers /profil.
+func (c *conv) showProfile() error {
+	c.say(c.profileCard(false))
+	return nil
+}
+
+// profilePage shows the profile card in place of the message whose button was pressed.
+func (c *conv) profilePage() error {
+	c.say(c.profileCard(true))
+	return nil
+}
+
+// profileFixChooser lists the fields of a saved profile to change ("p:edit").
+func (c *conv) profileFixChooser() error {
+	r := c.fixChooser(nsProfile, "f", cb(nsProfile, "show"))
+	r.Edit = true
+	c.say(r)
+	return nil
+}
+
+// startProfileEdit asks the question for one field of a saved profile ("p:f:<field>").
+func (c *conv) startProfileEdit() error {
+	name := c.data.arg(0)
 	if !isField(name) {
-		c.expired()
-		return
+		return c.expired()
 	}
 	c.set(State{Flow: flowProfile, Step: name, Draft: draftOf(*c.p)})
 	c.say(Reply{Edit: true, Text: T("profil.memperbaiki", "Field", field(name).label())})
 	c.say(c.ask(field(name), c.p.Kind))
+	return nil
 }
 
-// profileStep takes the new value of one field and saves it at once.
-func (c *conv) profileStep() error {
-	if !c.registered() || !isField(c.st.Step) {
-		c.clear()
-		return c.idle()
-	}
+// finishEdit answers a command while a field is being changed: the question again.
+func (c *conv) finishEdit() error {
 	f := field(c.st.Step)
-	if c.in.Kind == KindCommand {
-		c.say(Reply{Text: T("profil.selesaikan_ubah")})
-		c.say(c.ask(f, c.st.Draft.Kind))
-		return nil
-	}
+	c.say(Reply{Text: T("profil.selesaikan_ubah")})
+	c.say(c.ask(f, c.st.Draft.Kind))
+	return nil
+}
+
+// profileAnswer takes the new value of the field the step names and saves it at once.
+func (c *conv) profileAnswer() error {
+	f := field(c.st.Step)
 	s, ok, err := c.answer(f)
 	if err != nil || !ok {
 		return err
@@ -54,7 +77,7 @@ func (c *conv) profileStep() error {
 	p := *c.p
 	s.Draft.fill(&p)
 	if err := c.e.store.SaveParticipant(c.ctx, &p); err != nil {
-		if isNIPTaken(err) {
+		if errors.Is(err, ErrNIPTaken) {
 			c.say(Reply{Text: T("profil.salah.nip_terdaftar")})
 			return nil
 		}
@@ -64,47 +87,5 @@ func (c *conv) profileStep() error {
 	c.clear()
 	c.say(Reply{Text: T("profil.diperbarui")})
 	c.say(c.profileCard(false))
-	return nil
-}
-
-// askDelete asks once more before /hapusdata removes everything.
-func (c *conv) askDelete() {
-	c.set(State{Flow: flowDelete, Step: stepConfirm})
-	c.say(Reply{
-		Edit: c.callback(),
-		Text: T("hapus.tanya"),
-		Buttons: [][]Button{
-			{Btn("hapus.ya", "del:yes")},
-			{Btn("hapus.tidak", "del:no")},
-		},
-	})
-}
-
-func (c *conv) deleteStep() error {
-	switch c.in.Data {
-	case "del:yes":
-		if c.registered() {
-			// Whoever takes a freed seat is told by the delivery worker.
-			if _, err := c.e.store.DeleteParticipant(c.ctx, c.in.UserID, c.e.now()); err != nil {
-				return fmt.Errorf("delete participant: %w", err)
-			}
-		}
-		c.p = nil
-		c.clear()
-		c.say(Reply{Edit: true, Text: T("hapus.selesai")})
-	case "del:no":
-		c.clear()
-		c.say(Reply{Edit: true, Text: T("hapus.dibatalkan")})
-		if c.registered() {
-			c.say(c.menu())
-		}
-	default:
-		if c.callback() {
-			c.expired()
-			return nil
-		}
-		c.say(Reply{Text: T("profil.salah.pilih_tombol")})
-		c.askDelete()
-	}
 	return nil
 }

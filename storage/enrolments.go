@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -24,7 +25,7 @@ type enrolmentRow struct {
 
 func (enrolmentRow) TableName() string { return "enrolments" }
 
-// Enrol implements flows.Catalog. The participant's row is locked first, then the batch's, in
+// Enrol implements flows.Enrolments. The participant's row is locked first, then the batch's, in
 // that order everywhere, so concurrent enrolments queue instead of overbooking and never
 // deadlock: two taps of one person run one after the other, and a batch's seats are counted
 // by one transaction at a time. Everything that does not need the batch lock (the second-tap
@@ -82,7 +83,7 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		if row.Status != string(flows.Registered) {
 			return nil // the waiting list is reminded once moved up
 		}
-		return db.enqueueReminders(ctx, tx, row.ID, full.domain(), now)
+		return db.plan(ctx, tx, db.reminderJobs(nil, row.ID, full.domain(), now)...)
 	})
 	if err != nil {
 		return flows.Enrolment{}, err
@@ -148,7 +149,7 @@ func (db *DB) loadEnrolment(tx *gorm.DB, r enrolmentRow) (flows.Enrolment, error
 	return e, nil
 }
 
-// Enrolments implements flows.Catalog: every enrolment of the participant, soonest first.
+// Enrolments implements flows.Enrolments: every enrolment of the participant, soonest first.
 func (db *DB) Enrolments(ctx context.Context, participantID int64) ([]flows.Enrolment, error) {
 	g := db.gorm.WithContext(ctx)
 	var rows []enrolmentRow
@@ -168,7 +169,7 @@ func (db *DB) Enrolments(ctx context.Context, participantID int64) ([]flows.Enro
 	return out, nil
 }
 
-// Enrolment implements flows.Catalog.
+// Enrolment implements flows.Enrolments.
 func (db *DB) Enrolment(ctx context.Context, participantID, enrolmentID int64) (flows.Enrolment, error) {
 	g := db.gorm.WithContext(ctx)
 	var r enrolmentRow
@@ -178,7 +179,7 @@ func (db *DB) Enrolment(ctx context.Context, participantID, enrolmentID int64) (
 	return db.loadEnrolment(g, r)
 }
 
-// Cancel implements flows.Catalog.
+// Cancel implements flows.Enrolments.
 func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now time.Time) (flows.Enrolment, *flows.Promotion, error) {
 	var out flows.Enrolment
 	var promo *flows.Promotion
@@ -199,7 +200,7 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 			return flows.ErrNotCancellable
 		}
 		wasSeat := r.Status == string(flows.Registered)
-		if err := db.dropReminders(tx, r.ID); err != nil {
+		if err := db.dropReminders(tx, []int64{r.ID}); err != nil {
 			return err
 		}
 		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
@@ -258,17 +259,15 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 	if err := tx.Where("id = ?", next.ParticipantID).Take(&p).Error; err != nil {
 		return nil, mapErr(err, "promoted participant")
 	}
-	promo := &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}
-	if err := db.enqueuePromotions(tx.Statement.Context, tx, []flows.Promotion{*promo}); err != nil {
+	// The news of the seat, and its reminders, are planned with the promotion.
+	jobs := db.reminderJobs([]river.InsertManyParams{{Args: flows.PromotionNotice{EnrolmentID: next.ID}}}, next.ID, e.Batch, now)
+	if err := db.plan(tx.Statement.Context, tx, jobs...); err != nil {
 		return nil, err
 	}
-	if err := db.enqueueReminders(tx.Statement.Context, tx, next.ID, e.Batch, now); err != nil {
-		return nil, err
-	}
-	return promo, nil
+	return &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, nil
 }
 
-// Roster implements flows.Catalog: every batch of a course with its live enrolments, seats first.
+// Roster implements flows.Admin: every batch of a course with its live enrolments, seats first.
 func (db *DB) Roster(ctx context.Context, code string) (flows.Course, []flows.Batch, []flows.RosterEntry, error) {
 	g := db.gorm.WithContext(ctx)
 	var c courseRow
@@ -276,7 +275,7 @@ func (db *DB) Roster(ctx context.Context, code string) (flows.Course, []flows.Ba
 		return flows.Course{}, nil, nil, mapErr(err, "course")
 	}
 	var brows []batchRow
-	if err := g.Select(batchCounts).Where("course_id = ?", c.ID).Order("starts_at, name").Find(&brows).Error; err != nil {
+	if err := g.Select(batchCounts, seatStatuses).Where("course_id = ?", c.ID).Order("starts_at, name").Find(&brows).Error; err != nil {
 		return flows.Course{}, nil, nil, mapErr(err, "batches")
 	}
 	batches := make([]flows.Batch, 0, len(brows))

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -12,7 +11,7 @@ import (
 	"github.com/bpsdm/asnbot/flows"
 )
 
-// ChangeBatch implements flows.Batches: the new dates or place (what the change does not set
+// ChangeBatch implements flows.Admin: the new dates or place (what the change does not set
 // stays as it is now), the notice to everyone enrolled or waiting and their reminders moved,
 // all in one transaction. The same change twice tells nobody the second time.
 func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time) (int, error) {
@@ -40,7 +39,37 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 	return rep.Notified, err
 }
 
-// CancelBatch implements flows.Batches.
+// scheduleChanged, inside the transaction of a change (in chat or by an import), tells
+// everyone enrolled or waiting in a batch whose dates or place changed (a notice each, old
+// and new side by side) and moves the reminders of those with a seat to the new dates.
+func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time, rep *flows.ImportReport) error {
+	if old.StartsAt.Equal(next.StartsAt) && old.EndsAt.Equal(next.EndsAt) && old.Location == next.Location &&
+		old.OnlineURL == next.OnlineURL && old.TimeZone == next.TimeZone {
+		return nil // quota or registration window only: nothing a participant must act on
+	}
+	var revision int
+	if err := tx.Raw("UPDATE batches SET revision = revision + 1 WHERE id = ? RETURNING revision", old.ID).Scan(&revision).Error; err != nil {
+		return mapErr(err, "batch revision")
+	}
+	// The reminders of the old dates go first: the new ones are planned with the notices.
+	seats := tx.Model(&enrolmentRow{}).Select("id").Where("batch_id = ? AND status = ?", old.ID, string(flows.Registered))
+	if err := db.dropReminders(tx, seats); err != nil {
+		return err
+	}
+	rows, err := db.notifyBatch(tx, old.ID, func(r enrolmentRow) []river.InsertManyParams {
+		jobs := []river.InsertManyParams{{Args: flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision,
+			OldStart: old.StartsAt, OldEnd: old.EndsAt, OldLocation: old.Location, OldURL: old.OnlineURL,
+			NewStart: next.StartsAt, NewEnd: next.EndsAt, NewLocation: next.Location, NewURL: next.OnlineURL}}}
+		if r.Status == string(flows.Registered) {
+			jobs = db.reminderJobs(jobs, r.ID, next, now)
+		}
+		return jobs
+	})
+	rep.Notified += len(rows)
+	return err
+}
+
+// CancelBatch implements flows.Admin.
 func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error) {
 	notified := 0
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -57,32 +86,23 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		if err := tx.Model(&b).Updates(map[string]any{"status": string(flows.BatchCancelled), "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel batch")
 		}
-		rows, err := liveEnrolments(tx, b.ID)
-		if err != nil {
+		rows, err := db.notifyBatch(tx, b.ID, func(r enrolmentRow) []river.InsertManyParams {
+			return []river.InsertManyParams{{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}}}
+		})
+		if err != nil || len(rows) == 0 {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
-		}
 		ids := make([]int64, 0, len(rows))
-		jobs := make([]river.InsertManyParams, 0, len(rows))
 		for _, r := range rows {
 			ids = append(ids, r.ID)
-			jobs = append(jobs, river.InsertManyParams{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}})
 		}
 		err = tx.Model(&enrolmentRow{}).Where("id IN ?", ids).
 			Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error
 		if err != nil {
 			return mapErr(err, "cancel enrolments")
 		}
-		if err := db.dropReminders(tx, ids...); err != nil {
-			return err
-		}
-		if err := db.insertTx(ctx, tx, jobs...); err != nil {
-			return fmt.Errorf("enqueue cancellation notices: %w", err)
-		}
 		notified = len(rows)
-		return nil
+		return db.dropReminders(tx, ids)
 	})
 	return notified, err
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/bot/telegramtest"
@@ -54,10 +53,13 @@ func TestPromotionNoticeIsDurableAndSentOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &bot.PromotionWorker{Store: h.db, Now: h.clock.Now, Sender: &bot.Sender{API: api,
+	courier := &bot.Courier{Records: h.db, Now: h.clock.Now, Sender: &bot.Sender{API: api,
 		R: bot.NewRenderer(locales.MustLoad()), M: bot.NewMetrics(prometheus.NewRegistry()), Log: quiet}}
-	job := &river.Job[flows.PromotionNotice]{Args: flows.PromotionNotice{EnrolmentID: waiting.ID}}
-	if err := w.Work(ctx, job); err != nil {
+	job, ok := flows.DeliveryOf(flows.PromotionNotice{EnrolmentID: waiting.ID}, testNow, 0)
+	if !ok {
+		t.Fatal("the promotion notice is not declared")
+	}
+	if err := courier.Deliver(ctx, job); err != nil {
 		t.Fatal(err)
 	}
 	h.tg.WaitIdle(t)

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/bot/telegramtest"
@@ -65,12 +63,12 @@ func TestRemindersArePlannedSentOnceAndCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	dayBefore := time.Date(2026, 12, 21, 9, 1, 0, 0, wib)
-	w := &bot.ReminderWorker{Store: h.db, Now: func() time.Time { return dayBefore }, Sender: &bot.Sender{API: api,
+	courier := &bot.Courier{Records: h.db, Now: func() time.Time { return dayBefore }, Sender: &bot.Sender{API: api,
 		R: bot.NewRenderer(locales.MustLoad()), M: bot.NewMetrics(prometheus.NewRegistry()), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
-	job := &river.Job[flows.Reminder]{Args: flows.Reminder{EnrolmentID: e.ID, Which: "h1", StartsAt: e.Batch.StartsAt}}
-	job.JobRow = &rivertype.JobRow{ScheduledAt: time.Date(2026, 12, 21, 9, 0, 0, 0, wib)}
+	job, _ := flows.DeliveryOf(flows.Reminder{EnrolmentID: e.ID, Which: "h1", StartsAt: e.Batch.StartsAt},
+		time.Date(2026, 12, 21, 9, 0, 0, 0, wib), 0)
 	for range 2 {
-		if err := w.Work(context.Background(), job); err != nil {
+		if err := courier.Deliver(context.Background(), job); err != nil {
 			t.Fatal(err)
 		}
 	}

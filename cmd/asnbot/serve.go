@@ -75,7 +75,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if err != nil {
 		return err
 	}
-	engine := flows.New(flows.Config{Store: db, States: rdb, Catalog: db, Batches: db, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
+	engine := flows.New(flows.Config{Store: db, States: rdb, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
 		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules})
 	co := rdb
 	pipe := bot.NewPipeline(bot.PipelineConfig{

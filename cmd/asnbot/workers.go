@@ -13,11 +13,12 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/bpsdm/asnbot/bot"
+	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/storage"
 )
 
-// workers runs the durable jobs (messages the bot sends on its own) with River. Every replica
-// runs them; River hands each job to one worker.
+// workers runs the durable jobs (the notices the bot sends on its own) with River. Every
+// replica runs them; River hands each job to one worker.
 type workers struct {
 	pool   *pgxpool.Pool
 	client *river.Client[pgx.Tx]
@@ -29,10 +30,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		return nil, fmt.Errorf("job pool: %w", err)
 	}
 	ws := river.NewWorkers()
-	river.AddWorker(ws, &bot.PromotionWorker{Store: db, Sender: sender, Now: now})
-	river.AddWorker(ws, &bot.ReminderWorker{Store: db, Sender: sender, Now: now})
-	river.AddWorker(ws, &bot.ChangeWorker{Store: db, Sender: sender})
-	river.AddWorker(ws, &bot.BatchCancelWorker{Store: db, Sender: sender, Now: now})
+	flows.AddNoticeWorkers(ws, &bot.Courier{Records: db, Sender: sender, Now: now})
 	rc := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.JobWorkers}},
 		Workers: ws,

@@ -1,5 +1,6 @@
 // Package asn holds the facts of Indonesian civil-servant (ASN) identity that the bot checks
-// when someone registers: the employee number (NIP), the rank (golongan) and the phone number.
+// when someone registers: the employee number (NIP), the rank (golongan) and the phone number;
+// and the country's three time zones, which every date the bot shows or reads belongs to.
 //
 // Everything here is a pure function with no I/O, so the rules can be tested exhaustively and
 // reused by any flow. No function returns text a user reads: every word shown to a user lives

@@ -10,12 +10,24 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bpsdm/asnbot/flows/asn"
 )
+
+// Training methods: how a course is given. The catalogue's filters list them in this order.
+const (
+	MethodClassroom = "klasikal" // in a classroom
+	MethodOnline    = "daring"   // online, live or self-paced
+	MethodBlended   = "blended"  // both
+)
+
+// Methods lists the methods a catalogue may name, in the order filters show them.
+var Methods = []string{MethodClassroom, MethodOnline, MethodBlended}
 
 // Course is one training (pelatihan) with its batches, as read from a file.
 type Course struct {
 	Code, Title, Category string
-	Method                string // "klasikal", "daring" or "blended" (normalised lowercase)
+	Method                string // one of Methods (normalised lowercase)
 	JP                    int    // hours of learning, > 0
 	Description           string
 	Audience              string // who it is for (sasaran); optional
@@ -59,7 +71,7 @@ const MaxProblems = 50
 func Parse(fileName string, data []byte, defaultZone *time.Location) ([]Course, []Problem) {
 	p := &parser{defaultZone: defaultZone}
 	if p.defaultZone == nil {
-		p.defaultZone = mustZone("Asia/Jakarta")
+		p.defaultZone = asn.WIB
 	}
 	ext := strings.ToLower(filepath.Ext(fileName))
 	var read func([]byte) []rawCourse

@@ -4,35 +4,9 @@ import (
 	"math"
 	"strings"
 	"time"
-	_ "time/tzdata" // the three zones must load in a minimal container without tzdata
 
 	"github.com/xuri/excelize/v2"
 )
-
-// zones are the names a row may give its time zone by: Indonesia's three, as people write
-// them and as IANA names them.
-var zones = map[string]*time.Location{
-	"wib":           mustZone("Asia/Jakarta"),
-	"wita":          mustZone("Asia/Makassar"),
-	"wit":           mustZone("Asia/Jayapura"),
-	"asia/jakarta":  mustZone("Asia/Jakarta"),
-	"asia/makassar": mustZone("Asia/Makassar"),
-	"asia/jayapura": mustZone("Asia/Jayapura"),
-}
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}
-
-// zoneByName finds a zone by its Indonesian abbreviation or IANA name, in any case.
-func zoneByName(s string) (*time.Location, bool) {
-	loc, ok := zones[strings.ToLower(strings.TrimSpace(s))]
-	return loc, ok
-}
 
 // wallClockLayouts are the ways an admin writes a date with a time: ISO as Excel exports it,
 // with the Indonesian dot between hours and minutes, and day/month/year as Indonesians write.
@@ -63,7 +37,7 @@ func (p *parser) date(r record, name string, loc *time.Location, endOfDay bool) 
 		p.add(v.row, "impor.wajib_diisi", "Field", name)
 		return time.Time{}
 	default:
-		t, ok = parseDate(v.text, loc, endOfDay)
+		t, ok = ParseDate(v.text, loc, endOfDay)
 	}
 	if !ok {
 		p.add(v.row, "impor.tanggal_tidak_terbaca", "Field", name, "Value", v.text)
@@ -72,8 +46,10 @@ func (p *parser) date(r record, name string, loc *time.Location, endOfDay bool) 
 	return t
 }
 
-// parseDate reads a date as text; see wallClockLayouts.
-func parseDate(s string, loc *time.Location, endOfDay bool) (time.Time, bool) {
+// ParseDate reads one date with or without a time, in any form a catalogue file takes (see
+// wallClockLayouts), in loc; a bare date is the start of that day, or its end (23.59) with
+// endOfDay.
+func ParseDate(s string, loc *time.Location, endOfDay bool) (time.Time, bool) {
 	s = strings.Join(strings.Fields(s), " ")
 	// RFC 3339 names its own offset, which decides the instant; shown in the row's zone.
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
@@ -112,8 +88,31 @@ func (p *parser) excelDate(serial float64, loc *time.Location, endOfDay bool) (t
 	return t, true
 }
 
-// ParseDate reads one date with or without a time, in any form a catalogue file takes, in
-// loc; a bare date is the start of that day, or its end (23.59) with endOfDay.
-func ParseDate(s string, loc *time.Location, endOfDay bool) (time.Time, bool) {
-	return parseDate(s, loc, endOfDay)
+// periodSeparators are the ways an admin writes "from … to …" between two dates.
+var periodSeparators = []string{" s.d. ", " s/d ", " sd ", " sampai ", " – ", " - "}
+
+// ParsePeriod reads two dates separated by " - ", "s.d." or "sampai", as an admin writes a
+// period in chat; each in any form ParseDate takes, in loc. A bare end date means the end of
+// that day.
+func ParsePeriod(s string, loc *time.Location) (start, end time.Time, ok bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	lower := asciiLower(s) // same length as s, so its indexes cut s
+	for _, sep := range periodSeparators {
+		if i := strings.Index(lower, sep); i >= 0 {
+			start, ok1 := ParseDate(s[:i], loc, false)
+			end, ok2 := ParseDate(s[i+len(sep):], loc, true)
+			return start, end, ok1 && ok2
+		}
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// asciiLower lowercases ASCII letters only, so the result has the same length as s.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }

@@ -129,14 +129,14 @@ func TestDates(t *testing.T) {
 		{"2027-01-12T00:00:00Z", false, at(12, 8, 0)},
 	}
 	for _, tt := range tests {
-		got, ok := parseDate(tt.in, wita, tt.endOfDay)
+		got, ok := ParseDate(tt.in, wita, tt.endOfDay)
 		if !ok || !got.Equal(tt.want) {
-			t.Errorf("parseDate(%q, end=%v) = %v, %v; want %v", tt.in, tt.endOfDay, got, ok, tt.want)
+			t.Errorf("ParseDate(%q, end=%v) = %v, %v; want %v", tt.in, tt.endOfDay, got, ok, tt.want)
 		}
 	}
 	for _, bad := range []string{"", "besok", "2027-13-01", "30/02/2027", "01/25/2027", "2027-01-12 25:00", "12 Januari 2027"} {
-		if got, ok := parseDate(bad, wita, false); ok {
-			t.Errorf("parseDate(%q) = %v, want a problem", bad, got)
+		if got, ok := ParseDate(bad, wita, false); ok {
+			t.Errorf("ParseDate(%q) = %v, want a problem", bad, got)
 		}
 	}
 }
@@ -249,3 +249,30 @@ var cmpIgnoreRow = cmp.FilterPath(func(p cmp.Path) bool {
 	sf, ok := p.Last().(cmp.StructField)
 	return ok && sf.Name() == "Row"
 }, cmp.Ignore())
+
+func TestParsePeriod(t *testing.T) {
+	t.Parallel()
+	at := func(d, h, m int) time.Time { return time.Date(2027, 1, d, h, m, 0, 0, wita) }
+	tests := []struct {
+		in         string
+		start, end time.Time
+	}{
+		{"12/01/2027 08:00 - 14/01/2027 16:00", at(12, 8, 0), at(14, 16, 0)},
+		{"12/01/2027 08.00 s.d. 14/01/2027 16.00", at(12, 8, 0), at(14, 16, 0)},
+		{"2027-01-12 08:00 – 2027-01-14 16:00", at(12, 8, 0), at(14, 16, 0)},
+		{"2027-01-12T08:00:00+08:00 - 2027-01-14T08:00:00Z", at(12, 8, 0), at(14, 16, 0)},
+		{"12/01/2027 SAMPAI 12/01/2027", at(12, 0, 0), at(12, 23, 59)},
+		{"  12/01/2027   sd   14/01/2027 ", at(12, 0, 0), at(14, 23, 59)},
+	}
+	for _, tt := range tests {
+		start, end, ok := ParsePeriod(tt.in, wita)
+		if !ok || !start.Equal(tt.start) || !end.Equal(tt.end) {
+			t.Errorf("%q: %v %v %v, want %v %v", tt.in, start, end, ok, tt.start, tt.end)
+		}
+	}
+	for _, bad := range []string{"", "minggu depan", "12/01/2027 08:00", "12/01/2027 - besok", "32/01/2027 - 14/01/2027"} {
+		if _, _, ok := ParsePeriod(bad, wita); ok {
+			t.Errorf("%q was accepted", bad)
+		}
+	}
+}

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bpsdm/asnbot/flows/asn"
 )
 
 var (
-	wib  = mustZone("Asia/Jakarta")
-	wita = mustZone("Asia/Makassar")
-	wit  = mustZone("Asia/Jayapura")
+	wib  = asn.WIB
+	wita = asn.WITA
+	wit  = asn.WIT
 )
 
 // testColumns is the header of the CSVs the tests build: every column, in the README's order.
@@ -94,7 +96,7 @@ func xlsxRow(r map[string]string, zone *time.Location) []any {
 	for i, c := range testColumns {
 		out[i] = r[c]
 		if dateColumns[c] && r[c] != "" {
-			if t, ok := parseDate(r[c], zone, false); ok {
+			if t, ok := ParseDate(r[c], zone, false); ok {
 				out[i] = wallClock(t)
 			}
 		}

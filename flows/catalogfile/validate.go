@@ -3,9 +3,12 @@ package catalogfile
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bpsdm/asnbot/flows/asn"
 )
 
 // codeShape is what a course code may look like. The code travels in Telegram deep links
@@ -69,7 +72,7 @@ func (p *parser) batch(r record, method string) Batch {
 	b.Name = p.text(r, "angkatan", true, maxBatchName)
 	loc := p.defaultZone
 	if z := r.get("zona"); z.text != "" {
-		if l, ok := zoneByName(z.text); ok {
+		if l, ok := asn.ZoneByName(z.text); ok {
 			loc = l
 		} else {
 			// The dates are still read in the default zone, to report their own problems.
@@ -96,10 +99,10 @@ func (p *parser) batch(r record, method string) Batch {
 	switch {
 	case b.OnlineURL != "" && !isHTTPURL(b.OnlineURL):
 		p.add(link.row, "impor.tautan_tidak_sah", "Value", b.OnlineURL)
-	case b.OnlineURL == "" && (method == "daring" || method == "blended"):
+	case b.OnlineURL == "" && (method == MethodOnline || method == MethodBlended):
 		p.add(link.row, "impor.tautan_wajib", "Method", method)
 	}
-	if b.Location == "" && method == "klasikal" {
+	if b.Location == "" && method == MethodClassroom {
 		p.add(r.get("lokasi").row, "impor.lokasi_wajib")
 	}
 	b.Quota = p.whole(r, "kuota", maxQuota, "impor.kuota_tidak_sah")
@@ -135,7 +138,7 @@ func (p *parser) method(r record) string {
 	switch {
 	case m == "":
 		p.add(v.row, "impor.wajib_diisi", "Field", "metode")
-	case m == "klasikal" || m == "daring" || m == "blended":
+	case slices.Contains(Methods, m):
 		return m
 	default:
 		p.add(v.row, "impor.metode_tidak_dikenal", "Method", v.text)

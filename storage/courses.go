@@ -10,7 +10,7 @@ import (
 	"github.com/bpsdm/asnbot/flows"
 )
 
-var _ flows.Catalog = (*DB)(nil)
+var _ flows.Store = (*DB)(nil)
 
 type courseRow struct {
 	ID          int64 `gorm:"primaryKey"`
@@ -62,12 +62,19 @@ func (r batchRow) domain() flows.Batch {
 		Registered: r.Registered, Waiting: r.Waiting}
 }
 
-// seatStatuses hold a seat; the waiting list does not.
-var seatStatuses = []string{string(flows.Registered), string(flows.Attended), string(flows.Completed)}
+// seatStatuses hold a seat (flows.SeatStatuses), as SQL arguments; the waiting list does not.
+var seatStatuses = func() []string {
+	out := make([]string, 0, len(flows.SeatStatuses))
+	for _, s := range flows.SeatStatuses {
+		out = append(out, string(s))
+	}
+	return out
+}()
 
-// batchCounts selects batches with their seat and waiting-list counts.
+// batchCounts selects batches with their seat and waiting-list counts; it takes seatStatuses
+// as its argument.
 const batchCounts = `batches.*,
-	(SELECT count(*) FROM enrolments e WHERE e.batch_id = batches.id AND e.status IN ('terdaftar','hadir','selesai')) AS registered,
+	(SELECT count(*) FROM enrolments e WHERE e.batch_id = batches.id AND e.status IN ?) AS registered,
 	(SELECT count(*) FROM enrolments e WHERE e.batch_id = batches.id AND e.status = 'daftar_tunggu') AS waiting`
 
 // likePattern escapes a user's word for ILIKE.
@@ -93,7 +100,7 @@ func catalogueScope(db *gorm.DB, f flows.CourseFilter) *gorm.DB {
 	return q
 }
 
-// Courses implements flows.Catalog: a page of the catalogue, soonest batch first.
+// Courses implements flows.Courses: a page of the catalogue, soonest batch first.
 func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.CourseSummary, int, error) {
 	g := db.gorm.WithContext(ctx)
 	var total int64
@@ -110,7 +117,7 @@ func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.Course
 	out := make([]flows.CourseSummary, 0, len(rows))
 	for _, r := range rows {
 		var b batchRow
-		err := g.Select(batchCounts).Where("course_id = ? AND status = 'open' AND starts_at > ?", r.ID, f.Now).
+		err := g.Select(batchCounts, seatStatuses).Where("course_id = ? AND status = 'open' AND starts_at > ?", r.ID, f.Now).
 			Order("starts_at").Take(&b).Error
 		if err != nil {
 			return nil, 0, mapErr(err, "next batch")
@@ -120,7 +127,7 @@ func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.Course
 	return out, int(total), nil
 }
 
-// Categories implements flows.Catalog: the categories of the courses on offer.
+// Categories implements flows.Courses: the categories of the courses on offer.
 func (db *DB) Categories(ctx context.Context, now time.Time) ([]string, error) {
 	var cats []string
 	err := catalogueScope(db.gorm.WithContext(ctx), flows.CourseFilter{Now: now}).
@@ -128,7 +135,7 @@ func (db *DB) Categories(ctx context.Context, now time.Time) ([]string, error) {
 	return cats, mapErr(err, "categories")
 }
 
-// Course implements flows.Catalog.
+// Course implements flows.Courses.
 func (db *DB) Course(ctx context.Context, code string) (flows.Course, []flows.Batch, error) {
 	g := db.gorm.WithContext(ctx)
 	var c courseRow
@@ -136,7 +143,7 @@ func (db *DB) Course(ctx context.Context, code string) (flows.Course, []flows.Ba
 		return flows.Course{}, nil, mapErr(err, "course")
 	}
 	var rows []batchRow
-	err := g.Select(batchCounts).Where("course_id = ? AND status NOT IN ('cancelled','finished')", c.ID).
+	err := g.Select(batchCounts, seatStatuses).Where("course_id = ? AND status <> 'cancelled'", c.ID).
 		Order("starts_at, name").Find(&rows).Error
 	if err != nil {
 		return flows.Course{}, nil, mapErr(err, "batches")
@@ -148,11 +155,11 @@ func (db *DB) Course(ctx context.Context, code string) (flows.Course, []flows.Ba
 	return c.domain(), batches, nil
 }
 
-// Batch implements flows.Catalog.
+// Batch implements flows.Courses.
 func (db *DB) Batch(ctx context.Context, id int64) (flows.Course, flows.Batch, error) {
 	g := db.gorm.WithContext(ctx)
 	var b batchRow
-	if err := g.Select(batchCounts).Where("id = ?", id).Take(&b).Error; err != nil {
+	if err := g.Select(batchCounts, seatStatuses).Where("id = ?", id).Take(&b).Error; err != nil {
 		return flows.Course{}, flows.Batch{}, mapErr(err, "batch")
 	}
 	var c courseRow

@@ -59,7 +59,7 @@ func rankButtons(kind asn.Kind) [][]Button {
 		if i%perRow == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(r.Label()), Data: "rank:" + r.Code})
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(r.Label()), Data: cb(nsRank, r.Code)})
 	}
 	return rows
 }
@@ -68,9 +68,8 @@ func rankButtons(kind asn.Kind) [][]Button {
 // state with the draft updated; otherwise the user has been told what is wrong (or, for an
 // old button, answered with a notice) and nothing changed.
 func (c *conv) answer(f field) (s State, ok bool, err error) {
-	if c.callback() && !strings.HasPrefix(c.in.Data, "rank:") {
-		c.expired()
-		return s, false, nil
+	if c.callback() && c.data.ns != nsRank {
+		return s, false, c.expired()
 	}
 	s = c.st
 	prob, err := c.accept(f, &s.Draft)
@@ -99,11 +98,11 @@ func (f field) usesButtons() bool { return f == fRank }
 func (c *conv) accept(f field, d *Draft) (*Text, error) {
 	in := c.in
 	if f == fRank {
-		code, ok := strings.CutPrefix(in.Data, "rank:")
-		r, found := asn.RankByCode(code)
-		if in.Kind != KindCallback || !ok {
+		if in.Kind != KindCallback || c.data.ns != nsRank {
 			return ptr(T("profil.salah.pilih_tombol")), nil
 		}
+		r, found := asn.RankByCode(c.data.action)
+		found = found && c.data.args == ""
 		if !found || r.Kind != d.Kind {
 			return ptr(T("tombol.kedaluwarsa")), nil
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // pageSize is how many courses one catalogue page shows: what fits a phone screen.
@@ -28,26 +30,31 @@ type listView struct {
 // "k:s:<page>:<query>"); Telegram allows 64 bytes, so a long query is cut.
 func (v listView) data() string {
 	if v.Query != "" {
-		return "k:s:" + strconv.Itoa(v.Page) + ":" + cutBytes(v.Query, 40)
+		return cb(nsBrowse, "s", v.Page, cutBytes(v.Query, 40))
 	}
-	return "k:l:" + strconv.Itoa(v.Page) + ":" + v.Category + ":" + v.Method
+	return cb(nsBrowse, "l", v.Page, v.Category, v.Method)
 }
 
-func parseListView(data string) (listView, bool) {
-	if rest, ok := strings.CutPrefix(data, "k:s:"); ok {
-		page, q, ok := strings.Cut(rest, ":")
-		n, err := strconv.Atoi(page)
-		return listView{Page: n, Query: q}, ok && err == nil && n >= 0
-	}
-	rest, ok := strings.CutPrefix(data, "k:l:")
-	page, rest, ok2 := strings.Cut(rest, ":")
-	last := strings.LastIndex(rest, ":")
-	if !ok || !ok2 || last < 0 {
+// allCourses is the first page of the catalogue without filters.
+var allCourses = listView{}.data()
+
+func parseListView(s string) (listView, bool) {
+	d := parseData(s)
+	page, rest, ok := strings.Cut(d.args, ":")
+	n, err := strconv.Atoi(page)
+	if d.ns != nsBrowse || !ok || err != nil || n < 0 {
 		return listView{}, false
 	}
-	// The page comes first and the method last; the category between may itself hold a colon.
-	n, err := strconv.Atoi(page)
-	return listView{Page: n, Category: rest[:last], Method: rest[last+1:]}, err == nil && n >= 0
+	switch d.action {
+	case "s":
+		return listView{Page: n, Query: rest}, true
+	case "l":
+		// The method comes last; the category before it may itself hold a colon.
+		if last := strings.LastIndex(rest, ":"); last >= 0 {
+			return listView{Page: n, Category: rest[:last], Method: rest[last+1:]}, true
+		}
+	}
+	return listView{}, false
 }
 
 // cutBytes shortens s to at most n bytes without splitting a character.
@@ -62,7 +69,7 @@ func cutBytes(s string, n int) string {
 // catalogPage renders a page of the catalogue.
 func (c *conv) catalogPage(v listView, edit bool) error {
 	now := c.e.now()
-	list, total, err := c.e.catalog.Courses(c.ctx, CourseFilter{Category: v.Category, Method: v.Method, Query: v.Query,
+	list, total, err := c.e.store.Courses(c.ctx, CourseFilter{Category: v.Category, Method: v.Method, Query: v.Query,
 		Now: now, Offset: v.Page * pageSize, Limit: pageSize})
 	if err != nil {
 		return fmt.Errorf("catalogue page: %w", err)
@@ -82,7 +89,7 @@ func (c *conv) catalogPage(v listView, edit bool) error {
 		default:
 			r.Text = T("katalog.tidak_ada")
 		}
-		r.Buttons = [][]Button{{Btn("katalog.semua", "k:l:0::")}, {Btn("menu.kembali", "m:home")}}
+		r.Buttons = [][]Button{{Btn("katalog.semua", allCourses)}, {homeButton()}}
 		c.say(r)
 		return nil
 	}
@@ -93,7 +100,7 @@ func (c *conv) catalogPage(v listView, edit bool) error {
 		b := s.NextBatch
 		lines = append(lines, T("katalog.baris", "N", n, "Title", s.Course.Title, "Category", s.Course.Category,
 			"Method", T("metode."+s.Course.Method), "JP", s.Course.JP, "Start", dateOnly(b.StartsAt.In(b.Zone()))))
-		rows = append(rows, []Button{{Label: Raw(fmt.Sprintf("%d. %s", n, cutRunes(s.Course.Title, 40))), Data: "k:c:" + s.Course.Code}})
+		rows = append(rows, []Button{{Label: Raw(fmt.Sprintf("%d. %s", n, cutRunes(s.Course.Title, 40))), Data: cb(nsBrowse, "c", s.Course.Code)}})
 	}
 	var nav []Button
 	if v.Page > 0 {
@@ -111,13 +118,13 @@ func (c *conv) catalogPage(v listView, edit bool) error {
 	}
 	if v.Query == "" {
 		rows = append(rows, []Button{
-			{Label: T("katalog.filter_kategori"), Data: "k:fc:" + v.Method},
-			{Label: T("katalog.filter_metode"), Data: "k:fm:" + v.Category},
+			{Label: T("katalog.filter_kategori"), Data: cb(nsBrowse, "fc", v.Method)},
+			{Label: T("katalog.filter_metode"), Data: cb(nsBrowse, "fm", v.Category)},
 		})
 	} else {
-		rows = append(rows, []Button{Btn("katalog.semua", "k:l:0::")})
+		rows = append(rows, []Button{Btn("katalog.semua", allCourses)})
 	}
-	rows = append(rows, []Button{Btn("menu.kembali", "m:home")})
+	rows = append(rows, []Button{homeButton()})
 	r.Text = T("katalog.judul", "Page", v.Page+1, "Pages", pages, "Total", total, "Filter", c.filterText(v))
 	r.Parts = []Text{joinLines(lines), T("katalog.petunjuk")}
 	r.Buttons = rows
@@ -140,34 +147,54 @@ func (c *conv) filterText(v listView) Text {
 	return T("katalog.filter_semua")
 }
 
-// categoryChooser lists the categories on offer; method is the method filter to keep.
-func (c *conv) categoryChooser(method string) error {
-	cats, err := c.e.catalog.Categories(c.ctx, c.e.now())
+// openCatalogue answers /katalog: the first page, unfiltered.
+func (c *conv) openCatalogue() error { return c.catalogPage(listView{}, false) }
+
+// catalogueFromMenu opens the catalogue in place of the menu.
+func (c *conv) catalogueFromMenu() error { return c.catalogPage(listView{}, true) }
+
+// cataloguePage shows the page a button names ("k:l:…", "k:s:…").
+func (c *conv) cataloguePage() error {
+	v, ok := parseListView(c.in.Data)
+	if !ok {
+		return c.expired()
+	}
+	return c.catalogPage(v, true)
+}
+
+// categoryChooser lists the categories on offer ("k:fc:<method>"), keeping the method filter.
+func (c *conv) categoryChooser() error {
+	method := c.data.rest(0)
+	cats, err := c.e.store.Categories(c.ctx, c.e.now())
 	if err != nil {
 		return fmt.Errorf("categories: %w", err)
 	}
-	rows := [][]Button{{Btn("katalog.semua_kategori", "k:l:0::"+method)}}
+	every := listView{Method: method}.data()
+	rows := [][]Button{{Btn("katalog.semua_kategori", every)}}
 	for _, cat := range cats {
-		rows = append(rows, []Button{{Label: Raw(cat), Data: "k:l:0:" + cat + ":" + method}})
+		rows = append(rows, []Button{{Label: Raw(cat), Data: listView{Category: cat, Method: method}.data()}})
 	}
-	rows = append(rows, []Button{Btn("umum.kembali", "k:l:0::"+method)})
+	rows = append(rows, []Button{Btn("umum.kembali", every)})
 	c.say(Reply{Edit: true, Text: T("katalog.pilih_kategori"), Buttons: rows})
 	return nil
 }
 
-// methodChooser lists the methods; category is the category filter to keep.
-func (c *conv) methodChooser(category string) {
-	rows := [][]Button{{Btn("katalog.semua_metode", "k:l:0:"+category+":")}}
-	for _, m := range Methods {
-		rows = append(rows, []Button{{Label: T("metode." + m), Data: "k:l:0:" + category + ":" + m}})
+// methodChooser lists the methods ("k:fm:<category>"), keeping the category filter.
+func (c *conv) methodChooser() error {
+	category := c.data.rest(0)
+	every := listView{Category: category}.data()
+	rows := [][]Button{{Btn("katalog.semua_metode", every)}}
+	for _, m := range catalogfile.Methods {
+		rows = append(rows, []Button{{Label: T("metode." + m), Data: listView{Category: category, Method: m}.data()}})
 	}
-	rows = append(rows, []Button{Btn("umum.kembali", "k:l:0:"+category+":")})
+	rows = append(rows, []Button{Btn("umum.kembali", every)})
 	c.say(Reply{Edit: true, Text: T("katalog.pilih_metode"), Buttons: rows})
+	return nil
 }
 
-// search shows the courses matching what the user typed.
-func (c *conv) search(query string) error {
-	query = cutBytes(collapseSpaces(strings.ReplaceAll(query, ":", " ")), 40)
+// search shows the courses matching what the user typed: words typed while nothing is asked.
+func (c *conv) search() error {
+	query := cutBytes(collapseSpaces(strings.ReplaceAll(c.in.Text, ":", " ")), 40)
 	if utf8.RuneCountInString(query) < 2 {
 		c.say(Reply{Text: T("katalog.cari_pendek")})
 		return nil
@@ -175,40 +202,14 @@ func (c *conv) search(query string) error {
 	return c.catalogPage(listView{Query: query}, false)
 }
 
-// catalogCallback handles the catalogue's buttons.
-func (c *conv) catalogCallback() error {
-	data := c.in.Data
-	if v, ok := parseListView(data); ok {
-		return c.catalogPage(v, true)
-	}
-	switch {
-	case strings.HasPrefix(data, "k:fc:"):
-		return c.categoryChooser(strings.TrimPrefix(data, "k:fc:"))
-	case strings.HasPrefix(data, "k:fm:"):
-		c.methodChooser(strings.TrimPrefix(data, "k:fm:"))
-		return nil
-	case strings.HasPrefix(data, "k:c:"):
-		return c.courseDetail(strings.TrimPrefix(data, "k:c:"), true)
-	case strings.HasPrefix(data, "k:b:"), strings.HasPrefix(data, "k:y:"):
-		id, err := strconv.ParseInt(data[4:], 10, 64)
-		if err != nil {
-			c.expired()
-			return nil
-		}
-		if data[2] == 'b' {
-			return c.confirmEnrol(id)
-		}
-		return c.enrol(id)
-	}
-	c.expired()
-	return nil
-}
+// coursePage shows the course a button names ("k:c:<code>").
+func (c *conv) coursePage() error { return c.courseDetail(c.data.rest(0), true) }
 
 // courseDetail shows everything needed to decide, and a button per batch that takes enrolments.
 func (c *conv) courseDetail(code string, edit bool) error {
-	course, batches, err := c.e.catalog.Course(c.ctx, code)
+	course, batches, err := c.e.store.Course(c.ctx, code)
 	if errors.Is(err, ErrNotFound) {
-		c.say(Reply{Edit: edit, Text: T("katalog.tidak_ditemukan"), Buttons: [][]Button{{Btn("katalog.semua", "k:l:0::")}}})
+		c.say(Reply{Edit: edit, Text: T("katalog.tidak_ditemukan"), Buttons: [][]Button{{Btn("katalog.semua", allCourses)}}})
 		return nil
 	}
 	if err != nil {
@@ -216,7 +217,7 @@ func (c *conv) courseDetail(code string, edit bool) error {
 	}
 	mine := map[int64]Enrolment{}
 	if c.registered() {
-		list, err := c.e.catalog.Enrolments(c.ctx, c.p.ID)
+		list, err := c.e.store.Enrolments(c.ctx, c.p.ID)
 		if err != nil {
 			return fmt.Errorf("enrolments: %w", err)
 		}
@@ -249,12 +250,12 @@ func (c *conv) courseDetail(code string, edit bool) error {
 		if b.Full() {
 			key = "katalog.tombol_tunggu"
 		}
-		rows = append(rows, []Button{{Label: T(key, "Batch", b.Name), Data: "k:b:" + strconv.FormatInt(b.ID, 10)}})
+		rows = append(rows, []Button{{Label: T(key, "Batch", b.Name), Data: cb(nsBrowse, "b", b.ID)}})
 	}
 	if len(lines) == 0 {
 		lines = append(lines, T("katalog.tanpa_angkatan"))
 	}
-	rows = append(rows, []Button{Btn("katalog.kembali", "k:l:0::"), Btn("menu.kembali", "m:home")})
+	rows = append(rows, []Button{Btn("katalog.kembali", allCourses), homeButton()})
 	c.say(Reply{Edit: edit, Text: courseText(course), Parts: append([]Text{T("katalog.angkatan_judul")}, lines...), Buttons: rows})
 	return nil
 }

@@ -148,3 +148,26 @@ func TestLeadText(t *testing.T) {
 		}
 	}
 }
+
+func TestLateLead(t *testing.T) {
+	t.Parallel()
+	wit := zone(t, "Asia/Jayapura")
+	start := time.Date(2027, 1, 11, 8, 0, 0, 0, wit)
+	cases := []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(2027, 1, 8, 6, 0, 0, 0, wit), "pengingat.lagi_hari"},
+		{time.Date(2027, 1, 10, 6, 0, 0, 0, wit), "pengingat.lagi_besok"},
+		// 23.30 WIB on the 10th is 01.30 WIT on the 11th: the same day there.
+		{time.Date(2027, 1, 10, 23, 30, 0, 0, zone(t, "Asia/Jakarta")), "pengingat.lagi_jam"},
+		{time.Date(2027, 1, 11, 7, 0, 0, 0, wit), "pengingat.lagi_segera"},
+	}
+	for _, c := range cases {
+		got := lateLead(start, c.now, wit)
+		lead, _ := got.Args["Lead"].(Text)
+		if got.Key != "pengingat.tertunda" || lead.Key != c.want {
+			t.Errorf("%v: %+v, want %s", c.now, got, c.want)
+		}
+	}
+}

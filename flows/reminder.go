@@ -2,13 +2,10 @@ package flows
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // ReminderRule is one reminder before a batch: at a clock time some days before its start, or
 // a fixed time before it.
@@ -130,22 +127,6 @@ const (
 	quietTo   = 6
 )
 
-// Reminder is a job: remind the participant of an enrolment, planned for a batch start (if
-// the batch moves, the job no longer holds and new ones are planned).
-type Reminder struct {
-	EnrolmentID int64     `json:"enrolment_id"`
-	Which       string    `json:"which"` // the rule's Kind: h3, h1, j1
-	StartsAt    time.Time `json:"starts_at"`
-	// Due and Until are set on a reminder that fell due at night and was put off to 06.00:
-	// when it was first due (so that it still says it is late) and until when it was put off
-	// (so that each putting-off is a job of its own).
-	Due   time.Time `json:"due,omitzero"`
-	Until time.Time `json:"until,omitzero"`
-}
-
-// Kind names the job for the queue.
-func (Reminder) Kind() string { return "reminder" }
-
 // PlannedReminder is a reminder and when to send it.
 type PlannedReminder struct {
 	Reminder Reminder
@@ -186,112 +167,4 @@ func outOfQuietHours(t time.Time) time.Time {
 		return time.Date(t.Year(), t.Month(), t.Day(), quietTo, 0, 0, 0, t.Location())
 	}
 	return t
-}
-
-// ReminderDecision is what to do with a reminder whose time has come.
-type ReminderDecision int
-
-// What a due reminder does.
-const (
-	ReminderDrop   ReminderDecision = iota // the reason is gone: cancelled, moved, started, off
-	ReminderSend                           // on time
-	ReminderLate                           // late (the bot was down) but still useful
-	ReminderSnooze                         // due in the quiet hours: wait for 06.00
-)
-
-// lateAfter: a reminder sent later than this after its time says so.
-const lateAfter = 30 * time.Minute
-
-// DecideReminder checks, when a reminder is due, that it still makes sense: the enrolment
-// still holds a seat in the batch at the start it was planned for, the participant wants
-// reminders, and the batch has not started. until is when to try again for ReminderSnooze.
-func DecideReminder(r Reminder, e Enrolment, p Participant, plannedAt, now time.Time) (d ReminderDecision, until time.Time) {
-	b := e.Batch
-	if e.Status != Registered || !b.StartsAt.Equal(r.StartsAt) || b.Status != BatchOpen ||
-		!now.Before(b.StartsAt) || p.RemindersOff || p.Unreachable {
-		return ReminderDrop, time.Time{}
-	}
-	local := now.In(b.Zone())
-	if moved := outOfQuietHours(local); !moved.Equal(local) {
-		if !moved.Before(b.StartsAt) {
-			return ReminderDrop, time.Time{}
-		}
-		return ReminderSnooze, moved
-	}
-	if now.Sub(plannedAt) > lateAfter {
-		return ReminderLate, time.Time{}
-	}
-	return ReminderSend, time.Time{}
-}
-
-// lateLead says how far ahead the start is as of now, for a reminder sent later than planned
-// (whose own kind, "3 days before", may no longer be true), with an apology.
-func lateLead(start, now time.Time, zone *time.Location) Text {
-	s, n := start.In(zone), now.In(zone)
-	days := int(time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, time.UTC).
-		Sub(time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
-	var lead Text
-	switch left := start.Sub(now); {
-	case days >= 2:
-		lead = T("pengingat.lagi_hari", "N", days)
-	case days == 1:
-		lead = T("pengingat.lagi_besok")
-	case left >= 2*time.Hour:
-		lead = T("pengingat.lagi_jam", "N", int(left/time.Hour))
-	default:
-		lead = T("pengingat.lagi_segera")
-	}
-	return T("pengingat.tertunda", "Lead", lead)
-}
-
-// ReminderReply is the reminder's message, with a way to say "I cannot come". A late one
-// says how far ahead the start is as of now, and that it is late.
-func ReminderReply(r Reminder, e Enrolment, late bool, now time.Time) Reply {
-	z := e.Batch.Zone()
-	lead := leadText(r.Which)
-	if late {
-		lead = lateLead(e.Batch.StartsAt, now, z)
-	}
-	mapURL := ""
-	if e.Batch.Location != "" {
-		mapURL = "https://www.google.com/maps/search/?api=1&query=" + url.QueryEscape(e.Batch.Location)
-	}
-	return Reply{
-		Text: T("pengingat.isi", "Lead", lead, "Title", e.Course.Title, "Batch", e.Batch.Name, "Start", e.Batch.StartsAt.In(z),
-			"End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch), "Map", mapURL),
-		Buttons: [][]Button{{Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
-	}
-}
-
-// ChangeNotice is the job telling a participant that their batch's dates or place changed.
-// It carries the old and the new values, so that each change is told once, as it was.
-type ChangeNotice struct {
-	EnrolmentID int64     `json:"enrolment_id"`
-	Revision    int       `json:"revision"` // the batch's count of changes: each change is a notice of its own
-	OldStart    time.Time `json:"old_start"`
-	OldEnd      time.Time `json:"old_end"`
-	OldLocation string    `json:"old_location"`
-	OldURL      string    `json:"old_url"`
-	NewStart    time.Time `json:"new_start"`
-	NewEnd      time.Time `json:"new_end"`
-	NewLocation string    `json:"new_location"`
-	NewURL      string    `json:"new_url"`
-}
-
-// Kind names the job for the queue.
-func (ChangeNotice) Kind() string { return "change_notice" }
-
-// ChangeReply says what changed, old and new side by side, in the batch's zone. Notices of
-// changes are sent whether or not the participant wants reminders.
-func ChangeReply(n ChangeNotice, e Enrolment) Reply {
-	z := e.Batch.Zone()
-	oldB, newB := e.Batch, e.Batch
-	oldB.Location, oldB.OnlineURL = n.OldLocation, n.OldURL
-	newB.Location, newB.OnlineURL = n.NewLocation, n.NewURL
-	return Reply{
-		Text: T("perubahan.jadwal", "Title", e.Course.Title, "Batch", e.Batch.Name,
-			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", placeText(oldB),
-			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB), "Waiting", e.Status == Waiting),
-		Buttons: [][]Button{{Btn("menu.saya", "s:l"), Btn("pengingat.tidak_bisa", "s:x:"+itoa(e.ID))}},
-	}
 }

@@ -1,0 +1,122 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// noticeKinds are the notices the bot sends on its own: one line each (see Notice).
+var noticeKinds = []noticeKind{
+	kindOf(checkPromotion),
+	kindOf(checkReminder),
+	kindOf(checkChange),
+	kindOf(checkBatchCancel),
+}
+
+// PromotionNotice tells a participant they moved up from the waiting list into a seat.
+type PromotionNotice struct {
+	EnrolmentID int64 `json:"enrolment_id"`
+}
+
+func (PromotionNotice) Kind() string                 { return "promotion_notice" }
+func (PromotionNotice) InsertOpts() river.InsertOpts { return onceByArgs }
+func (n PromotionNotice) enrolment() int64           { return n.EnrolmentID }
+
+// checkPromotion: the news and the calendar file, while the seat is still theirs.
+func checkPromotion(_ context.Context, _ PromotionNotice, d Due) (Letter, error) {
+	e := d.Enrolment
+	if e.Status != Registered {
+		return Letter{}, nil
+	}
+	z := e.Batch.Zone()
+	return Letter{Replies: []Reply{
+		{Text: T("daftar_angkatan.naik", "Name", d.Participant.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
+			"Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
+			Buttons: [][]Button{{backToMine()}}},
+		calendarReply(e, d.Now),
+	}}, nil
+}
+
+// ChangeNotice tells a participant that their batch's dates or place changed. It carries the
+// old and the new values, so that each change is told once, as it was.
+type ChangeNotice struct {
+	EnrolmentID int64     `json:"enrolment_id"`
+	Revision    int       `json:"revision"` // the batch's count of changes: each change is a notice of its own
+	OldStart    time.Time `json:"old_start"`
+	OldEnd      time.Time `json:"old_end"`
+	OldLocation string    `json:"old_location"`
+	OldURL      string    `json:"old_url"`
+	NewStart    time.Time `json:"new_start"`
+	NewEnd      time.Time `json:"new_end"`
+	NewLocation string    `json:"new_location"`
+	NewURL      string    `json:"new_url"`
+}
+
+func (ChangeNotice) Kind() string                 { return "change_notice" }
+func (ChangeNotice) InsertOpts() river.InsertOpts { return onceByArgs }
+func (n ChangeNotice) enrolment() int64           { return n.EnrolmentID }
+
+// checkChange: what changed, old and new side by side in the batch's zone, to everyone still
+// enrolled or waiting, whether or not they want reminders.
+func checkChange(_ context.Context, n ChangeNotice, d Due) (Letter, error) {
+	e := d.Enrolment
+	if !e.Live() {
+		return Letter{}, nil
+	}
+	occasion := strconv.Itoa(n.Revision)
+	if n.Revision == 0 { // planned before batches counted their changes: named by the new values
+		occasion = fmt.Sprintf("%d:%d:%s:%s", n.NewStart.Unix(), n.NewEnd.Unix(), n.NewLocation, n.NewURL)
+	}
+	z := e.Batch.Zone()
+	oldB, newB := e.Batch, e.Batch
+	oldB.Location, oldB.OnlineURL = n.OldLocation, n.OldURL
+	newB.Location, newB.OnlineURL = n.NewLocation, n.NewURL
+	return Letter{Occasion: occasion, Replies: []Reply{{
+		Text: T("perubahan.jadwal", "Title", e.Course.Title, "Batch", e.Batch.Name,
+			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", placeText(oldB),
+			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB), "Waiting", e.Status == Waiting),
+		Buttons: [][]Button{{backToMine(), cantComeButton(e)}},
+	}}}, nil
+}
+
+// cantComeButton cancels the enrolment, after a confirmation.
+func cantComeButton(e Enrolment) Button { return Btn("pengingat.tidak_bisa", cb(nsMine, "x", e.ID)) }
+
+// BatchCancelNotice tells a participant that their batch was cancelled.
+type BatchCancelNotice struct {
+	EnrolmentID int64 `json:"enrolment_id"`
+}
+
+func (BatchCancelNotice) Kind() string                 { return "batch_cancel_notice" }
+func (BatchCancelNotice) InsertOpts() river.InsertOpts { return onceByArgs }
+func (n BatchCancelNotice) enrolment() int64           { return n.EnrolmentID }
+
+// checkBatchCancel: the batch is off; the course's other batches that still take enrolments
+// are offered.
+func checkBatchCancel(ctx context.Context, _ BatchCancelNotice, d Due) (Letter, error) {
+	e := d.Enrolment
+	_, others, err := d.Store.Course(ctx, e.Course.Code)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Letter{}, fmt.Errorf("other batches: %w", err)
+	}
+	var rows [][]Button
+	for _, b := range others {
+		if b.ID == e.Batch.ID || b.Availability(d.Now) != nil {
+			continue
+		}
+		rows = append(rows, []Button{{Label: T("batal_angkatan.tombol", "Batch", b.Name, "Start", dateOnly(b.StartsAt.In(b.Zone()))),
+			Data: cb(nsBrowse, "b", b.ID)}})
+	}
+	key := "batal_angkatan.isi"
+	if len(rows) == 0 {
+		key = "batal_angkatan.isi_tanpa_lain"
+	}
+	rows = append(rows, []Button{Btn("menu.katalog", cb(nsMenu, "katalog"))})
+	return Letter{Replies: []Reply{{Text: T(key, "Title", e.Course.Title, "Batch", e.Batch.Name,
+		"Start", e.Batch.StartsAt.In(e.Batch.Zone())), Buttons: rows}}}, nil
+}

@@ -1,0 +1,82 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bpsdm/asnbot/flows/document"
+)
+
+// roster answers /peserta <kode>: each batch's participants and waiting list, with files.
+func (c *conv) roster() error {
+	code := strings.TrimSpace(strings.TrimPrefix(c.in.Text, "c_"))
+	if code == "" {
+		c.say(Reply{Text: T("peserta.cara")})
+		return nil
+	}
+	course, batches, entries, err := c.e.store.Roster(c.ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		c.say(Reply{Text: T("peserta.tidak_ada_kode", "Code", code)})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("roster: %w", err)
+	}
+	var parts []Text
+	for _, b := range batches {
+		var lines []Text
+		for _, e := range entries {
+			if e.Enrolment.Batch.ID != b.ID {
+				continue
+			}
+			key := "peserta.baris"
+			if e.Enrolment.Status == Waiting {
+				key = "peserta.baris_tunggu"
+			}
+			lines = append(lines, T(key, "N", len(lines)+1, "Name", e.Participant.Name, "Agency", e.Participant.Agency,
+				"Position", e.Enrolment.Position))
+		}
+		// One message holds 4,096 characters: the list is cut, the files have everyone.
+		if limit := max(5, 45/max(len(batches), 1)); len(lines) > limit {
+			lines = append(lines[:limit], T("peserta.lainnya", "Count", len(lines)-limit))
+		}
+		if len(lines) == 0 {
+			lines = []Text{T("peserta.kosong")}
+		}
+		parts = append(parts, T("peserta.angkatan", "Batch", b.Name, "Start", b.StartsAt.In(b.Zone()),
+			"Registered", b.Registered, "Quota", b.Quota, "Waiting", b.Waiting, "Lines", lines))
+	}
+	c.say(Reply{Text: T("peserta.judul", "Title", course.Title, "Code", course.Code), Parts: parts})
+	table := rosterTable(entries)
+	xlsx, err := table.XLSX()
+	if err != nil {
+		return fmt.Errorf("roster: %w", err)
+	}
+	name := "peserta-" + course.Code + "-" + c.e.now().In(c.e.zone).Format("20060102-1504")
+	c.say(Reply{File: &File{Name: name + ".csv", Content: table.CSV(), Caption: T("peserta.berkas_csv")}})
+	c.say(Reply{File: &File{Name: name + ".xlsx", Content: xlsx, Caption: T("peserta.berkas_xlsx")}})
+	return nil
+}
+
+// rosterColumns are the export's headers: snake_case like the import's, so an admin's
+// spreadsheet habits carry over.
+var rosterColumns = []string{"angkatan", "status", "urutan_tunggu", "nama", "nip", "instansi", "unit_kerja",
+	"jabatan", "golongan", "telepon", "didaftarkan"}
+
+// rosterTable is the roster as a spreadsheet: one row per enrolment.
+func rosterTable(entries []RosterEntry) document.Table {
+	t := document.Table{Header: rosterColumns}
+	for _, e := range entries {
+		pos := ""
+		if e.Enrolment.Position > 0 {
+			pos = strconv.Itoa(e.Enrolment.Position)
+		}
+		p := e.Participant
+		t.Rows = append(t.Rows, []string{e.Enrolment.Batch.Name, string(e.Enrolment.Status), pos, p.Name,
+			p.NIP, p.Agency, p.Unit, p.Position, p.Rank, p.Phone,
+			e.Enrolment.CreatedAt.In(e.Enrolment.Batch.Zone()).Format("2006-01-02 15:04")})
+	}
+	return t
+}

@@ -1,0 +1,151 @@
+package flows
+
+import "strings"
+
+// handler answers one input. An error is a fault (Postgres or Redis unreachable): the user is
+// told politely to try again.
+type handler func(*conv) error
+
+// access says who may use a route.
+type access uint8
+
+const (
+	anyone access = iota // no profile needed
+	member               // a registered participant; anyone else is asked to register first
+	admin                // an admin; to anyone else the route does not exist
+)
+
+// route is one line of the routing table: what input it takes, who may use it, and what
+// handles it.
+type route struct {
+	kind InputKind // KindCommand, KindCallback, ...; 0 takes any kind
+	// name is a command's name, or a button's namespace ("k") or namespace and action
+	// ("k:c"); empty, it takes every input of its kind.
+	name string
+	who  access
+	do   handler
+}
+
+// command routes /name.
+func command(name string, who access, do handler) route {
+	return route{kind: KindCommand, name: name, who: who, do: do}
+}
+
+// button routes the buttons of a namespace ("k") or of one action of it ("k:c").
+func button(name string, who access, do handler) route {
+	return route{kind: KindCallback, name: name, who: who, do: do}
+}
+
+// input routes every input of a kind (0: of every kind) that no line above took.
+func input(kind InputKind, who access, do handler) route { return route{kind: kind, who: who, do: do} }
+
+// takes reports whether r is for c's input.
+func (r route) takes(c *conv) bool {
+	switch {
+	case r.kind != 0 && r.kind != c.in.Kind:
+		return false
+	case r.name == "":
+		return true
+	case r.kind == KindCommand:
+		return c.in.Command == r.name
+	case r.kind == KindCallback:
+		ns, action, one := strings.Cut(r.name, ":")
+		return c.data.ns == ns && (!one || c.data.action == action)
+	}
+	return false
+}
+
+// flow is a conversation of several steps. While a chat is in one (State.Flow), the input
+// goes to it instead of the idle routes: to its buttons first, then to the current step.
+type flow struct {
+	// who may be in it: a chat that has lost the right (an admin removed, a profile deleted)
+	// leaves the flow, and the input is routed as if it had never been in it.
+	who access
+	// steps are the handlers of each step (State.Step).
+	steps map[string]handler
+	// lost handles a step the flow does not know (a state left by an older version).
+	lost handler
+	// command handles a command other than the exits; nil lets the step take it.
+	command handler
+	// buttons take the flow's buttons whatever the step; a button they do not name goes to
+	// the step.
+	buttons []route
+}
+
+// table is the whole routing of the bot: see routes.
+type table struct {
+	exits []route         // work everywhere, before anything else
+	flows map[string]flow // by State.Flow
+	idle  []route         // when no conversation is going on: the first line that takes the input
+}
+
+// route sends the input to the exits first, then to the flow the chat is in, then to the
+// idle routes.
+func (c *conv) route() error {
+	if r, ok := c.match(c.e.routes.exits); ok {
+		return c.run(r)
+	}
+	if f, ok := c.e.routes.flows[c.st.Flow]; ok {
+		return c.step(f)
+	}
+	return c.idle()
+}
+
+// idle routes an input that comes while no conversation is going on.
+func (c *conv) idle() error {
+	if r, ok := c.match(c.e.routes.idle); ok {
+		return c.run(r)
+	}
+	return nil
+}
+
+// match finds the first route that takes the input and is open to this user; an admin route
+// is invisible to others.
+func (c *conv) match(routes []route) (route, bool) {
+	for _, r := range routes {
+		if r.takes(c) && (r.who != admin || c.isAdmin()) {
+			return r, true
+		}
+	}
+	return route{}, false
+}
+
+// run runs r, or asks a user without a profile to register first.
+func (c *conv) run(r route) error {
+	if r.who == member && !c.registered() {
+		if c.callback() {
+			c.toast(T("umum.belum_terdaftar_singkat"))
+		} else {
+			c.say(Reply{Text: T("umum.belum_terdaftar")})
+		}
+		return nil
+	}
+	return r.do(c)
+}
+
+// step hands the input to the flow the chat is in.
+func (c *conv) step(f flow) error {
+	if (f.who == member && !c.registered()) || (f.who == admin && !c.isAdmin()) {
+		return c.leave()
+	}
+	h, known := f.steps[c.st.Step]
+	switch {
+	case !known:
+		return f.lost(c)
+	case c.in.Kind == KindCommand && f.command != nil:
+		return f.command(c)
+	}
+	if c.callback() {
+		if r, ok := c.match(f.buttons); ok {
+			return c.run(r)
+		}
+	}
+	return h(c)
+}
+
+// leave drops the conversation (what it typed so far is lost) and routes the input as if
+// the chat had been idle.
+func (c *conv) leave() error {
+	c.clear()
+	return c.idle()
+}

@@ -1,0 +1,126 @@
+package flows
+
+// routes is the routing of every conversation, read top to bottom. An input goes to
+//  1. the exits, which work everywhere, even in the middle of a conversation;
+//  2. the conversation the chat is in (State.Flow): its buttons, then its current step;
+//  3. otherwise the idle routes: the first line that takes the input.
+//
+// who may use a line: anyone; member, a registered participant (anyone else is asked to
+// register first); admin (to anyone else the line does not exist). Buttons are named by the
+// namespace and action of their callback data (see data.go). A new conversation adds its
+// commands and buttons here, and its steps if it has any.
+func routes() table {
+	return table{
+		exits: []route{
+			command("batal", anyone, (*conv).cancel),
+			command("start", anyone, (*conv).start),
+			command("bantuan", anyone, (*conv).helpCommand),
+		},
+
+		flows: map[string]flow{
+			flowOnboarding: {
+				who:     anyone,
+				command: (*conv).finishFirst,
+				steps: withFields((*conv).fieldAnswer, map[string]handler{
+					stepConsent: (*conv).consentStep,
+					stepConfirm: (*conv).confirmStep,
+					stepFix:     (*conv).fixStep,
+				}),
+				lost: (*conv).restartOnboarding,
+			},
+			flowProfile: {
+				who:     member,
+				command: (*conv).finishEdit,
+				steps:   withFields((*conv).profileAnswer, nil),
+				lost:    (*conv).leave,
+			},
+			flowDelete: {
+				who:   anyone,
+				steps: map[string]handler{stepConfirm: (*conv).deleteStep},
+				lost:  (*conv).leave,
+			},
+			flowSchedule: {
+				who:     admin,
+				command: (*conv).leave, // another command leaves the unsaved change behind
+				buttons: []route{
+					button(nsSchedule, admin, withDraft((*conv).scheduleButton)),
+					button("", anyone, (*conv).leave), // a button of another screen, likewise
+				},
+				steps: map[string]handler{
+					stepScheduleMenu:   (*conv).useButtons,
+					stepScheduleDates:  withDraft((*conv).scheduleDates),
+					stepSchedulePlace:  withDraft((*conv).schedulePlace),
+					stepSchedulePeek:   (*conv).useButtons,
+					stepScheduleCancel: (*conv).useButtons,
+				},
+				lost: (*conv).useButtons,
+			},
+		},
+
+		idle: []route{
+			// The catalogue: browsing needs no profile; enrolling asks for one.
+			command("katalog", anyone, (*conv).openCatalogue),
+			button("k:l", anyone, (*conv).cataloguePage),
+			button("k:s", anyone, (*conv).cataloguePage),
+			button("k:fc", anyone, (*conv).categoryChooser),
+			button("k:fm", anyone, (*conv).methodChooser),
+			button("k:c", anyone, (*conv).coursePage),
+			button("k:b", anyone, (*conv).confirmEnrol),
+			button("k:y", anyone, (*conv).enrol),
+			button(nsBrowse, anyone, (*conv).expired),
+
+			// Admins.
+			command("peserta", admin, (*conv).roster),
+			command("ubahjadwal", admin, (*conv).scheduleCommand),
+			button("j:b", admin, (*conv).schedulePick),
+			button(nsSchedule, admin, (*conv).expired), // a button of a change saved or closed
+			input(KindDocument, admin, (*conv).importDocument),
+
+			// The main menu and what it opens.
+			command("menu", member, (*conv).showMenu),
+			button("m:home", member, (*conv).backToMenu),
+			button("m:katalog", member, (*conv).catalogueFromMenu),
+			button("m:bantuan", member, (*conv).helpFromMenu),
+			button("m:survei", member, (*conv).surveys),
+
+			// Pelatihan Saya.
+			command("saya", member, (*conv).myTrainingsCommand),
+			button("m:saya", member, (*conv).myTrainingsPage),
+			button("s:l", member, (*conv).myTrainingsPage),
+			button("s:x", member, (*conv).askCancel),
+			button("s:y", member, (*conv).cancelEnrolment),
+
+			// The profile.
+			command("profil", member, (*conv).showProfile),
+			button("m:profil", member, (*conv).profilePage),
+			button("p:show", member, (*conv).profilePage),
+			button("p:edit", member, (*conv).profileFixChooser),
+			button("p:f", member, (*conv).startProfileEdit),
+			button("p:del", member, (*conv).askDelete),
+			command("hapusdata", member, (*conv).askDelete),
+
+			// Reminders.
+			command("pengingat", member, (*conv).showReminderSetting),
+			button("r:on", member, (*conv).switchReminders),
+			button("r:off", member, (*conv).switchReminders),
+
+			// Fallbacks.
+			input(KindCallback, member, (*conv).expired),
+			input(KindCommand, member, (*conv).unknownCommand),
+			input(KindText, member, (*conv).search), // typed words while nothing is asked: a search
+			input(0, member, (*conv).notUnderstood),
+		},
+	}
+}
+
+// withFields maps every profile field's step to h, besides the steps given.
+func withFields(h handler, steps map[string]handler) map[string]handler {
+	out := make(map[string]handler, len(steps)+len(profileFields))
+	for _, f := range profileFields {
+		out[string(f)] = h
+	}
+	for k, v := range steps {
+		out[k] = v
+	}
+	return out
+}
