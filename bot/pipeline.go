@@ -18,19 +18,15 @@ type Handler interface {
 	Handle(ctx context.Context, in flows.Input) (flows.Output, error)
 }
 
-// Lock is a held distributed lock. It is an alias of an unnamed interface so that storage
-// can return the same type without importing this package.
-type Lock = interface {
-	Extend(ctx context.Context) error
-	Unlock(ctx context.Context) error
-}
-
 // Coordinator is what the pipeline shares with other replicas through Redis.
 type Coordinator interface {
-	// LockChat waits until this process alone handles chatID's updates.
-	LockChat(ctx context.Context, chatID int64, ttl time.Duration) (Lock, error)
-	// TryLease takes a named lease if free (the poller's), without waiting.
-	TryLease(ctx context.Context, name string, ttl time.Duration) (Lock, bool, error)
+	// LockChat waits until this process alone handles chatID's updates, and keeps the chat
+	// (renewing a hold of ttl) until release is called.
+	LockChat(ctx context.Context, chatID int64, ttl time.Duration) (release func(), err error)
+	// TryLease takes a named lease (the poller's) if free, without waiting, and keeps it until
+	// release is called; lost is closed if it could not be renewed (another replica may
+	// have it now).
+	TryLease(ctx context.Context, name string, ttl time.Duration) (lost <-chan struct{}, release func(), ok bool, err error)
 	Handled(ctx context.Context, updateID int64) (bool, error)
 	MarkHandled(ctx context.Context, updateID int64) error
 	Flood(ctx context.Context, userID int64) (allowed, firstRefusal bool, err error)
@@ -203,16 +199,12 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 	if !ok {
 		return "ignored", nil
 	}
-	lock, err := p.cfg.Coordinator.LockChat(ctx, in.ChatID, lockTTL)
+	// A slow update (a send waiting out a 429) keeps its chat: the hold is renewed until released.
+	release, err := p.cfg.Coordinator.LockChat(ctx, in.ChatID, lockTTL)
 	if err != nil {
 		return "fault", fmt.Errorf("lock chat: %w", err)
 	}
-	// A slow update (a send waiting out a 429) keeps its chat.
-	stop := keepAlive(context.Background(), lock, lockTTL, nil)
-	defer func() {
-		stop()
-		_ = lock.Unlock(context.WithoutCancel(ctx))
-	}()
+	defer release()
 
 	seen, err := p.cfg.Coordinator.Handled(ctx, u.ID)
 	if err != nil {
@@ -278,36 +270,4 @@ func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, 
 		return flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.gangguan")}}}, "fault"
 	}
 	return out, "ok"
-}
-
-// keepAlive extends l every ttl/3 until ctx ends or stop is called; lost is called (once) if
-// the lock could not be extended, which means another holder may have it.
-func keepAlive(ctx context.Context, l Lock, ttl time.Duration, lost func(error)) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		failures := 0
-		t := time.NewTicker(ttl / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				err := l.Extend(ctx)
-				if err == nil {
-					failures = 0
-					continue
-				}
-				// A Redis hiccup is retried at the next tick; the TTL leaves room for two.
-				if failures++; failures < 2 && ctx.Err() == nil {
-					continue
-				}
-				if ctx.Err() == nil && lost != nil {
-					lost(err)
-				}
-				return
-			}
-		}
-	}()
-	return cancel
 }

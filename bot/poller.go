@@ -44,7 +44,7 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 	p.client = &http.Client{Timeout: p.Timeout + 15*time.Second}
 	for ctx.Err() == nil {
-		lease, ok, err := p.Coordinator.TryLease(ctx, "poller", p.LeaseTTL)
+		lost, release, ok, err := p.Coordinator.TryLease(ctx, "poller", p.LeaseTTL)
 		if err != nil {
 			p.Log.Warn("poller lease", "err", err)
 		}
@@ -53,21 +53,24 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		p.Log.Info("this replica is polling")
-		p.lead(ctx, lease)
-		_ = lease.Unlock(context.WithoutCancel(ctx))
+		p.lead(ctx, lost)
+		release()
 	}
 	return nil
 }
 
 // lead polls while this replica holds the lease.
-func (p *Poller) lead(ctx context.Context, lease Lock) {
+func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := keepAlive(ctx, lease, p.LeaseTTL, func(err error) {
-		p.Log.Warn("poller lease lost", "err", err)
-		cancel()
-	})
-	defer stop()
+	go func() {
+		select {
+		case <-lost:
+			p.Log.Warn("poller lease lost")
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	var offset int64
 	backoff := time.Second
 	for ctx.Err() == nil {

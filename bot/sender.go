@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -231,35 +230,6 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 		_, err := s.API.SendMessage(ctx, p)
 		return err
 	})
-}
-
-// maxMessage is Telegram's limit on a message's visible text, in UTF-16 code units.
-const maxMessage = 4096
-
-// fitMessage keeps a message within Telegram's limit. Flows keep their texts short; this is the
-// safety net for data longer than expected (a long description, a long list): the user gets
-// the beginning of the text, without markup, rather than nothing.
-func fitMessage(s string) string {
-	plain := html.UnescapeString(tags.ReplaceAllString(s, ""))
-	if utf16Len(plain) <= maxMessage {
-		return s
-	}
-	r := []rune(plain)
-	for utf16Len(string(r)) > maxMessage-20 {
-		r = r[:len(r)*9/10]
-	}
-	return html.EscapeString(string(r)) + " …"
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-	}
-	return n
 }
 
 func isEditGone(err error) bool {

@@ -57,17 +57,8 @@ func parseListView(s string) (listView, bool) {
 	return listView{}, false
 }
 
-// cutBytes shortens s to at most n bytes without splitting a character.
-func cutBytes(s string, n int) string {
-	for len(s) > n {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
-	}
-	return s
-}
-
-// catalogPage renders a page of the catalogue.
-func (c *conv) catalogPage(v listView, edit bool) error {
+// listPage renders a page of the catalogue.
+func (c *conv) listPage(v listView, edit bool) error {
 	now := c.e.now()
 	list, total, err := c.e.store.Courses(c.ctx, CourseFilter{Category: v.Category, Method: v.Method, Query: v.Query,
 		Now: now, Offset: v.Page * pageSize, Limit: pageSize})
@@ -77,7 +68,7 @@ func (c *conv) catalogPage(v listView, edit bool) error {
 	pages := max((total+pageSize-1)/pageSize, 1)
 	if v.Page >= pages && total > 0 {
 		v.Page = pages - 1
-		return c.catalogPage(v, edit)
+		return c.listPage(v, edit)
 	}
 	r := Reply{Edit: edit}
 	if total == 0 {
@@ -148,18 +139,18 @@ func (c *conv) filterText(v listView) Text {
 }
 
 // openCatalogue answers /katalog: the first page, unfiltered.
-func (c *conv) openCatalogue() error { return c.catalogPage(listView{}, false) }
+func (c *conv) openCatalogue() error { return c.listPage(listView{}, false) }
 
 // catalogueFromMenu opens the catalogue in place of the menu.
-func (c *conv) catalogueFromMenu() error { return c.catalogPage(listView{}, true) }
+func (c *conv) catalogueFromMenu() error { return c.listPage(listView{}, true) }
 
-// cataloguePage shows the page a button names ("k:l:…", "k:s:…").
-func (c *conv) cataloguePage() error {
+// turnPage shows the page a button names ("k:l:…", "k:s:…").
+func (c *conv) turnPage() error {
 	v, ok := parseListView(c.in.Data)
 	if !ok {
 		return c.expired()
 	}
-	return c.catalogPage(v, true)
+	return c.listPage(v, true)
 }
 
 // categoryChooser lists the categories on offer ("k:fc:<method>"), keeping the method filter.
@@ -199,7 +190,7 @@ func (c *conv) search() error {
 		c.say(Reply{Text: T("katalog.cari_pendek")})
 		return nil
 	}
-	return c.catalogPage(listView{Query: query}, false)
+	return c.listPage(listView{Query: query}, false)
 }
 
 // coursePage shows the course a button names ("k:c:<code>").
@@ -283,26 +274,4 @@ func (c *conv) batchLine(b Batch, mine Enrolment, now time.Time) Text {
 	}
 	return T("katalog.angkatan", "Name", b.Name, "Start", b.StartsAt.In(zone), "End", b.EndsAt.In(zone),
 		"Place", placeText(b), "Status", status)
-}
-
-// placeText is where a batch happens: an address, an online link, or both.
-func placeText(b Batch) Text {
-	switch {
-	case b.Location != "" && b.OnlineURL != "":
-		return T("katalog.tempat_keduanya", "Location", b.Location, "URL", b.OnlineURL)
-	case b.OnlineURL != "":
-		return T("katalog.tempat_daring", "URL", b.OnlineURL)
-	}
-	return T("katalog.tempat_lokasi", "Location", b.Location)
-}
-
-// joinLines joins texts as separate lines of one paragraph.
-func joinLines(lines []Text) Text { return T("umum.baris", "Lines", lines) }
-
-func cutRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }

@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"unicode"
 
 	"github.com/bpsdm/asnbot/flows/asn"
@@ -216,19 +215,6 @@ func checkFreeText(s string) *Text {
 	}
 	return ptr(T("profil.salah.teks_huruf"))
 }
-
-// collapseSpaces trims and folds runs of white space (including new lines) into one space.
-func collapseSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func argsOf(m map[string]any) []any {
-	kv := make([]any, 0, 2*len(m))
-	for k, v := range m {
-		kv = append(kv, k, v)
-	}
-	return kv
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // fieldValue is f's value in d as shown in a summary.
 func fieldValue(f field, d Draft) string {

@@ -60,8 +60,8 @@ func routes() table {
 		idle: []route{
 			// The catalogue: browsing needs no profile; enrolling asks for one.
 			command("katalog", anyone, (*conv).openCatalogue),
-			button("k:l", anyone, (*conv).cataloguePage),
-			button("k:s", anyone, (*conv).cataloguePage),
+			button("k:l", anyone, (*conv).turnPage),
+			button("k:s", anyone, (*conv).turnPage),
 			button("k:fc", anyone, (*conv).categoryChooser),
 			button("k:fm", anyone, (*conv).methodChooser),
 			button("k:c", anyone, (*conv).coursePage),

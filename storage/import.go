@@ -12,7 +12,7 @@ import (
 	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
-// Import implements flows.Catalog: courses by code and batches by (course, name) are inserted
+// Import implements flows.Admin: courses by code and batches by (course, name) are inserted
 // or updated in one transaction, so a file is imported whole or not at all, and importing the
 // same file again changes nothing. Batches missing from the file are left alone: they may
 // have participants, and a cancellation is an admin's decision, not a side effect.

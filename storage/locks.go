@@ -81,27 +81,63 @@ func (l *Lock) Unlock(ctx context.Context) error {
 	return nil
 }
 
-// Held is a lock or lease this process holds. It is an alias of an unnamed interface, so that
-// a package that uses it (bot) can declare the same type without importing storage.
-type Held = interface {
-	Extend(ctx context.Context) error
-	Unlock(ctx context.Context) error
-}
-
-// LockChat waits until this process alone handles chatID's updates.
-func (r *Redis) LockChat(ctx context.Context, chatID int64, ttl time.Duration) (Held, error) {
+// LockChat waits until this process alone handles chatID's updates, and keeps the chat (the
+// hold renewed every ttl/3) until release is called.
+func (r *Redis) LockChat(ctx context.Context, chatID int64, ttl time.Duration) (release func(), err error) {
 	l, err := r.Lock(ctx, "chat:"+id(chatID), ttl)
 	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	_, stop := l.keepAlive()
+	return func() {
+		stop()
+		_ = l.Unlock(context.WithoutCancel(ctx))
+	}, nil
 }
 
-// TryLease takes the named lease (the poller's) if nobody holds it.
-func (r *Redis) TryLease(ctx context.Context, name string, ttl time.Duration) (Held, bool, error) {
+// TryLease takes the named lease (the poller's) if nobody holds it, and keeps it until release
+// is called; lost is closed if it could not be renewed.
+func (r *Redis) TryLease(ctx context.Context, name string, ttl time.Duration) (lost <-chan struct{}, release func(), ok bool, err error) {
 	l, ok, err := r.TryLock(ctx, "lease:"+name, ttl)
 	if !ok {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	return l, true, nil
+	lost, stop := l.keepAlive()
+	return lost, func() {
+		stop()
+		_ = l.Unlock(context.WithoutCancel(ctx))
+	}, true, nil
+}
+
+// keepAlive extends l every ttl/3 until stop is called; lost is closed if the lock could not
+// be extended, which means another holder may have it.
+func (l *Lock) keepAlive() (lost <-chan struct{}, stop func()) {
+	gone := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		failures := 0
+		t := time.NewTicker(l.ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				err := l.Extend(ctx)
+				if err == nil {
+					failures = 0
+					continue
+				}
+				// A Redis hiccup is retried at the next tick; the TTL leaves room for two.
+				if failures++; failures < 2 && ctx.Err() == nil {
+					continue
+				}
+				if ctx.Err() == nil {
+					close(gone)
+				}
+				return
+			}
+		}
+	}()
+	return gone, cancel
 }

@@ -214,16 +214,14 @@ func TestStateAndLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	l, err := r.LockChat(ctx, 5, time.Second)
+	release, err := r.LockChat(ctx, 5, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := r.TryLock(ctx, "chat:5", time.Second); ok {
 		t.Error("a held lock was taken twice")
 	}
-	if err := l.Unlock(ctx); err != nil {
-		t.Fatal(err)
-	}
+	release()
 	l2, ok, err := r.TryLock(ctx, "chat:5", time.Second)
 	if !ok || err != nil {
 		t.Fatalf("free lock not taken: %v", err)
