@@ -81,22 +81,27 @@ type table struct {
 
 // route sends the input to the exits first, then to the flow the chat is in, then to the
 // idle routes.
-func (c *conv) route() error {
+func (c *conv) route() error { return c.pick()(c) }
+
+// pick chooses what handles the input.
+func (c *conv) pick() handler {
 	if r, ok := c.match(c.e.routes.exits); ok {
-		return c.run(r)
+		return c.allowed(r)
 	}
 	if f, ok := c.e.routes.flows[c.st.Flow]; ok {
-		return c.step(f)
+		return c.stepOf(f)
 	}
-	return c.idle()
+	return c.pickIdle()
 }
 
-// idle routes an input that comes while no conversation is going on.
-func (c *conv) idle() error {
+// idle routes an input as if no conversation were going on.
+func (c *conv) idle() error { return c.pickIdle()(c) }
+
+func (c *conv) pickIdle() handler {
 	if r, ok := c.match(c.e.routes.idle); ok {
-		return c.run(r)
+		return c.allowed(r)
 	}
-	return nil
+	return (*conv).notUnderstood // the table's fallbacks leave nothing here
 }
 
 // match finds the first route that takes the input and is open to this user; an admin route
@@ -110,37 +115,43 @@ func (c *conv) match(routes []route) (route, bool) {
 	return route{}, false
 }
 
-// run runs r, or asks a user without a profile to register first.
-func (c *conv) run(r route) error {
+// allowed is r's handler, or, for a member's route and a user without a profile, the request
+// to register first.
+func (c *conv) allowed(r route) handler {
 	if r.who == member && !c.registered() {
-		if c.callback() {
-			c.toast(T("umum.belum_terdaftar_singkat"))
-		} else {
-			c.say(Reply{Text: T("umum.belum_terdaftar")})
-		}
-		return nil
+		return (*conv).askToRegister
 	}
-	return r.do(c)
+	return r.do
 }
 
-// step hands the input to the flow the chat is in.
-func (c *conv) step(f flow) error {
+// askToRegister answers a user without a profile who asked for what needs one.
+func (c *conv) askToRegister() error {
+	if c.callback() {
+		c.toast(T("umum.belum_terdaftar_singkat"))
+	} else {
+		c.say(Reply{Text: T("umum.belum_terdaftar")})
+	}
+	return nil
+}
+
+// stepOf chooses what handles the input in the flow the chat is in.
+func (c *conv) stepOf(f flow) handler {
 	if (f.who == member && !c.registered()) || (f.who == admin && !c.isAdmin()) {
-		return c.leave()
+		return (*conv).leave
 	}
 	h, known := f.steps[c.st.Step]
 	switch {
 	case !known:
-		return f.lost(c)
+		return f.lost
 	case c.in.Kind == KindCommand && f.command != nil:
-		return f.command(c)
+		return f.command
 	}
 	if c.callback() {
 		if r, ok := c.match(f.buttons); ok {
-			return c.run(r)
+			return c.allowed(r)
 		}
 	}
-	return h(c)
+	return h
 }
 
 // leave drops the conversation (what it typed so far is lost) and routes the input as if

@@ -1,0 +1,87 @@
+package document
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+)
+
+var people = Table{
+	Header: []string{"nama", "nip", "catatan"},
+	Rows: [][]string{
+		{"Siti Aminah", "198609262015052001", "=HYPERLINK(\"http://x\")"},
+		{"Budi", "001234", "+62 812"},
+	},
+}
+
+func TestCSVOpensInExcelAsTyped(t *testing.T) {
+	t.Parallel()
+	data := people.CSV()
+	if !bytes.HasPrefix(data, []byte("\ufeff")) {
+		t.Error("no byte order mark: Excel would garble the names")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"nama", "nip", "catatan"},
+		{"Siti Aminah", "198609262015052001", "'=HYPERLINK(\"http://x\")"},
+		{"Budi", "001234", "'+62 812"},
+	}
+	if d := cmp.Diff(want, rows); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	if people.Rows[0][2][0] != '=' {
+		t.Error("CSV changed the table it wrote")
+	}
+}
+
+func TestXLSXKeepsTextAndFreezesTheHeader(t *testing.T) {
+	t.Parallel()
+	data, err := people.XLSX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(people.all(), rows); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	// Leading zeros survive only in a text cell.
+	if typ, _ := f.GetCellType(sheet, "B3"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("NIP cell is of type %v, want text", typ)
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header not frozen: %+v %v", panes, err)
+	}
+}
+
+func TestICS(t *testing.T) {
+	t.Parallel()
+	wib := time.FixedZone("WIB", 7*3600)
+	ev := Event{UID: "enrolment-7@asnbot", Summary: "Analisis Kebijakan – Angkatan I", Location: "Aula BPSDM",
+		URL: "https://zoom.us/j/1", Description: "AK-01", Start: time.Date(2027, 1, 12, 8, 0, 0, 0, wib),
+		End: time.Date(2027, 1, 14, 16, 0, 0, 0, wib), Stamp: time.Date(2026, 12, 1, 10, 0, 0, 0, wib)}
+	got := string(ev.ICS())
+	for _, want := range []string{"BEGIN:VCALENDAR", "UID:enrolment-7@asnbot", "DTSTART:20270112T010000Z",
+		"DTEND:20270114T090000Z", "SUMMARY:Analisis Kebijakan – Angkatan I", "LOCATION:Aula BPSDM", "URL:https://zoom.us/j/1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("calendar file lacks %q:\n%s", want, got)
+		}
+	}
+}
