@@ -14,7 +14,8 @@ import (
 //
 // Declaring a kind of notice takes three things, all in this package:
 //   - its arguments: a type with Kind (the job's name), InsertOpts (what makes two notices the
-//     same, so a cause handled twice plans one) and the enrolment it is about;
+//     same, so a cause handled twice plans one: embed uniqueByArgs) and the enrolment it is
+//     about;
 //   - its check: when it falls due, does it still apply, and what does it say (a Letter);
 //   - one line in noticeKinds.
 //
@@ -28,9 +29,15 @@ type Notice interface {
 	enrolment() int64             // the enrolment it is about
 }
 
-// onceByArgs makes notices with the same arguments one: River plans a second one only after
-// the first is gone, and the delivery record sends it once in any case.
-var onceByArgs = river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+// uniqueByArgs, embedded in a notice's arguments, makes notices with the same arguments one:
+// River plans a second only once the first is gone (and the delivery record sends it once
+// in any case).
+type uniqueByArgs struct{}
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (uniqueByArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
 
 // Due is a notice whose time has come, with what its check reads.
 type Due struct {

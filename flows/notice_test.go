@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -31,6 +32,16 @@ func TestNoticeKinds(t *testing.T) {
 	}
 	if !seen["reminder"] || len(seen) != 4 {
 		t.Errorf("kinds %v", seen)
+	}
+	// Jobs already queued are read with these types after a deploy: the arguments keep their shape.
+	for n, want := range map[Notice]string{
+		PromotionNotice{EnrolmentID: 3}:                          `{"enrolment_id":3}`,
+		BatchCancelNotice{EnrolmentID: 3}:                        `{"enrolment_id":3}`,
+		Reminder{EnrolmentID: 3, Which: "h1", StartsAt: planned}: `{"enrolment_id":3,"which":"h1","starts_at":"2027-01-11T02:00:00Z"}`,
+	} {
+		if got, err := json.Marshal(n); err != nil || string(got) != want {
+			t.Errorf("%s encodes as %s, %v; want %s", n.Kind(), got, err, want)
+		}
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/riverqueue/river"
 )
 
 // noticeKinds are the notices the bot sends on its own: one line each (see Notice).
@@ -21,11 +19,12 @@ var noticeKinds = []noticeKind{
 // PromotionNotice tells a participant they moved up from the waiting list into a seat.
 type PromotionNotice struct {
 	EnrolmentID int64 `json:"enrolment_id"`
+	uniqueByArgs
 }
 
-func (PromotionNotice) Kind() string                 { return "promotion_notice" }
-func (PromotionNotice) InsertOpts() river.InsertOpts { return onceByArgs }
-func (n PromotionNotice) enrolment() int64           { return n.EnrolmentID }
+// Kind implements river.JobArgs.
+func (PromotionNotice) Kind() string       { return "promotion_notice" }
+func (n PromotionNotice) enrolment() int64 { return n.EnrolmentID }
 
 // checkPromotion: the news and the calendar file, while the seat is still theirs.
 func checkPromotion(_ context.Context, _ PromotionNotice, d Due) (Letter, error) {
@@ -55,11 +54,12 @@ type ChangeNotice struct {
 	NewEnd      time.Time `json:"new_end"`
 	NewLocation string    `json:"new_location"`
 	NewURL      string    `json:"new_url"`
+	uniqueByArgs
 }
 
-func (ChangeNotice) Kind() string                 { return "change_notice" }
-func (ChangeNotice) InsertOpts() river.InsertOpts { return onceByArgs }
-func (n ChangeNotice) enrolment() int64           { return n.EnrolmentID }
+// Kind implements river.JobArgs.
+func (ChangeNotice) Kind() string       { return "change_notice" }
+func (n ChangeNotice) enrolment() int64 { return n.EnrolmentID }
 
 // checkChange: what changed, old and new side by side in the batch's zone, to everyone still
 // enrolled or waiting, whether or not they want reminders.
@@ -90,11 +90,12 @@ func cantComeButton(e Enrolment) Button { return Btn("pengingat.tidak_bisa", cb(
 // BatchCancelNotice tells a participant that their batch was cancelled.
 type BatchCancelNotice struct {
 	EnrolmentID int64 `json:"enrolment_id"`
+	uniqueByArgs
 }
 
-func (BatchCancelNotice) Kind() string                 { return "batch_cancel_notice" }
-func (BatchCancelNotice) InsertOpts() river.InsertOpts { return onceByArgs }
-func (n BatchCancelNotice) enrolment() int64           { return n.EnrolmentID }
+// Kind implements river.JobArgs.
+func (BatchCancelNotice) Kind() string       { return "batch_cancel_notice" }
+func (n BatchCancelNotice) enrolment() int64 { return n.EnrolmentID }
 
 // checkBatchCancel: the batch is off; the course's other batches that still take enrolments
 // are offered.

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/riverqueue/river"
 )
 
 // Reminder is a job: remind the participant of an enrolment, planned for a batch start (if
@@ -20,13 +18,12 @@ type Reminder struct {
 	// (so that each putting-off is a job of its own).
 	Due   time.Time `json:"due,omitzero"`
 	Until time.Time `json:"until,omitzero"`
+	// A reminder is planned once per seat, rule and start (and putting-off).
+	uniqueByArgs
 }
 
-// Kind names the job.
+// Kind implements river.JobArgs.
 func (Reminder) Kind() string { return "reminder" }
-
-// InsertOpts: a reminder is planned once per seat, rule and start.
-func (Reminder) InsertOpts() river.InsertOpts { return onceByArgs }
 
 func (r Reminder) enrolment() int64 { return r.EnrolmentID }
 

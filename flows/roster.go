@@ -12,17 +12,9 @@ import (
 // roster answers /peserta <kode>: each batch's participants and waiting list, with files.
 func (c *conv) roster() error {
 	code := strings.TrimSpace(strings.TrimPrefix(c.in.Text, "c_"))
-	if code == "" {
-		c.say(Reply{Text: T("peserta.cara")})
-		return nil
-	}
-	course, batches, entries, err := c.e.store.Roster(c.ctx, code)
-	if errors.Is(err, ErrNotFound) {
-		c.say(Reply{Text: T("peserta.tidak_ada_kode", "Code", code)})
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("roster: %w", err)
+	course, batches, entries, ok, err := c.adminCourse(code, "peserta.cara")
+	if !ok {
+		return err
 	}
 	var parts []Text
 	for _, b := range batches {
@@ -58,6 +50,25 @@ func (c *conv) roster() error {
 	c.say(Reply{File: &File{Name: name + ".csv", Content: table.CSV(), Caption: T("peserta.berkas_csv")}})
 	c.say(Reply{File: &File{Name: name + ".xlsx", Content: xlsx, Caption: T("peserta.berkas_xlsx")}})
 	return nil
+}
+
+// adminCourse loads the course an admin's command names by its code, with every batch and
+// their participants; ok is false when it answered instead: with usage when no code was
+// given, or that no course has the code.
+func (c *conv) adminCourse(code, usage string) (Course, []Batch, []RosterEntry, bool, error) {
+	if code == "" {
+		c.say(Reply{Text: T(usage)})
+		return Course{}, nil, nil, false, nil
+	}
+	course, batches, entries, err := c.e.store.Roster(c.ctx, code)
+	if errors.Is(err, ErrNotFound) {
+		c.say(Reply{Text: T("peserta.tidak_ada_kode", "Code", code)})
+		return Course{}, nil, nil, false, nil
+	}
+	if err != nil {
+		return Course{}, nil, nil, false, fmt.Errorf("course %s: %w", code, err)
+	}
+	return course, batches, entries, true, nil
 }
 
 // rosterColumns are the export's headers: snake_case like the import's, so an admin's

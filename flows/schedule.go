@@ -27,17 +27,9 @@ const maxPlaceLen = 300
 // changed, or the course's batches to choose from when the batch is not named.
 func (c *conv) scheduleCommand() error {
 	code, name, _ := strings.Cut(strings.TrimSpace(c.in.Text), " ")
-	if code == "" {
-		c.say(Reply{Text: T("jadwal.cara")})
-		return nil
-	}
-	course, batches, _, err := c.e.store.Roster(c.ctx, code)
-	if errors.Is(err, ErrNotFound) {
-		c.say(Reply{Text: T("peserta.tidak_ada_kode", "Code", code)})
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("batches of %s: %w", code, err)
+	course, batches, _, ok, err := c.adminCourse(code, "jadwal.cara")
+	if !ok {
+		return err
 	}
 	if b, ok := batchNamed(batches, name); ok {
 		return c.scheduleMenu(b.ID, false)

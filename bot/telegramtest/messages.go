@@ -130,16 +130,26 @@ func (s *Server) knownChat(p params) (*chat, *apiError) {
 	return c, nil
 }
 
-// send stores a new bot message after the chat, block and flood checks.
-func (s *Server) send(p params, st *stored) (any, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// reachableChat is the chat a call names, if the bot may write to it: known, and not blocked
+// by its user (403, as Telegram answers). The caller holds s.mu.
+func (s *Server) reachableChat(p params) (*chat, *apiError) {
 	c, aerr := s.knownChat(p)
 	if aerr != nil {
 		return nil, aerr
 	}
 	if u := s.users[c.id]; u != nil && u.blocked {
 		return nil, &apiError{code: 403, desc: "Forbidden: bot was blocked by the user"}
+	}
+	return c, nil
+}
+
+// send stores a new bot message after the chat, block and flood checks.
+func (s *Server) send(p params, st *stored) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, aerr := s.reachableChat(p)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if aerr := s.rateCheck(c); aerr != nil {
 		return nil, aerr

@@ -59,12 +59,8 @@ func (s *Server) getMe(context.Context, params) (any, *apiError) {
 func (s *Server) sendChatAction(_ context.Context, p params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.knownChat(p)
-	if aerr != nil {
+	if _, aerr := s.reachableChat(p); aerr != nil {
 		return nil, aerr
-	}
-	if u := s.users[c.id]; u != nil && u.blocked {
-		return nil, &apiError{code: 403, desc: "Forbidden: bot was blocked by the user"}
 	}
 	return true, nil
 }

@@ -146,22 +146,32 @@ func ParseNIP(input string, now time.Time) (NIP, *Problem) {
 
 // nipDigits strips the separators from input and checks that 18 digits remain.
 func nipDigits(input string) (string, *Problem) {
+	digits, stray := stripSeparators(input)
+	if stray != "" {
+		// Quoting the first stray character points at the typo, typically the letter O or
+		// l typed for 0 or 1.
+		return "", problem("nip.invalid_chars", "Char", stray)
+	}
+	if len(digits) != nipLength {
+		return "", problem("nip.length", "Count", len(digits))
+	}
+	return digits, nil
+}
+
+// stripSeparators keeps the digits of s and drops the separators between them; stray is the
+// first character that is neither ("" when there is none).
+func stripSeparators(s string) (digits, stray string) {
 	var b strings.Builder
-	for _, r := range input {
+	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)
 		case isSeparator(r):
 		default:
-			// Quoting the first stray character points at the typo, typically the letter O or
-			// l typed for 0 or 1.
-			return "", problem("nip.invalid_chars", "Char", string(r))
+			return "", string(r)
 		}
 	}
-	if b.Len() != nipLength {
-		return "", problem("nip.length", "Count", b.Len())
-	}
-	return b.String(), nil
+	return b.String(), ""
 }
 
 // ymd packs a calendar date into one comparable int, so dates that time.Date would normalise
@@ -180,18 +190,8 @@ func atoi(s string) int {
 // (after removing separators) is hidden entirely, in a fixed width, so a malformed value
 // cannot leak through its length either.
 func MaskNIP(digits string) string {
-	var b strings.Builder
-	for _, r := range digits {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case isSeparator(r):
-		default:
-			return strings.Repeat("*", nipLength)
-		}
-	}
-	d := b.String()
-	if len(d) != nipLength {
+	d, stray := stripSeparators(digits)
+	if stray != "" || len(d) != nipLength {
 		return strings.Repeat("*", nipLength)
 	}
 	return d[:8] + strings.Repeat("*", 8) + d[16:]
