@@ -28,7 +28,7 @@ func TestRouting(t *testing.T) {
 	cmd := func(name string) Input { return Input{Kind: KindCommand, Command: name} }
 	press := func(data string) Input { return Input{Kind: KindCallback, Data: data} }
 	text := Input{Kind: KindText, Text: "kepemimpinan"}
-	doc := Input{Kind: KindDocument, Document: &Document{Name: "katalog.xlsx"}}
+	doc := Input{Kind: KindDocument, Document: &Document{Name: "Katalog.xlsx"}}
 	onboarding := State{Flow: flowOnboarding, Step: string(fNIP)}
 	scheduling := State{Flow: flowSchedule, Step: stepScheduleDates, Schedule: &ScheduleDraft{BatchID: 5}}
 	tests := []struct {
