@@ -168,16 +168,24 @@ func (s *Server) send(p params, st *stored) (any, *apiError) {
 	return c.model(st), nil
 }
 
+// botMessage finds the chat and the bot's message (nil if there is none) a call names by
+// chat_id and message_id. The caller holds s.mu.
+func (s *Server) botMessage(p params) (c *chat, id int64, st *stored, aerr *apiError) {
+	if c, aerr = s.knownChat(p); aerr != nil {
+		return nil, 0, nil, aerr
+	}
+	id, _ = p.int64("message_id")
+	return c, id, c.find(int(id)), nil
+}
+
 // edit applies change to a bot message, refusing edits that change nothing.
 func (s *Server) edit(p params, method string, change func(m *Message) *apiError) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.knownChat(p)
+	c, _, st, aerr := s.botMessage(p)
 	if aerr != nil {
 		return nil, aerr
 	}
-	id, _ := p.int64("message_id")
-	st := c.find(int(id))
 	if st == nil {
 		return nil, badRequest("message to edit not found")
 	}
@@ -233,12 +241,11 @@ func (s *Server) editMessageReplyMarkup(_ context.Context, p params) (any, *apiE
 func (s *Server) deleteMessage(_ context.Context, p params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.knownChat(p)
+	c, id, st, aerr := s.botMessage(p)
 	if aerr != nil {
 		return nil, aerr
 	}
-	id, _ := p.int64("message_id")
-	if st := c.find(int(id)); st != nil {
+	if st != nil {
 		st.deleted = true
 		c.log = append(c.log, fmt.Sprintf("bot  #%d deleted", id))
 		s.notify()

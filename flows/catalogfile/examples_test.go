@@ -73,7 +73,7 @@ func TestExampleXLSXIsCurrent(t *testing.T) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./flows/catalogue/ -run TestExampleXLSXIsCurrent -update)", err)
+		t.Fatalf("%v (run go test ./flows/catalogfile/ -run TestExampleXLSXIsCurrent -update)", err)
 	}
 	if diff := cmp.Diff(want, mustParse(t, "katalog.xlsx", data, wib), cmpIgnoreRow); diff != "" {
 		t.Errorf("katalog.xlsx is stale; run with -update (-csv +xlsx):\n%s", diff)
