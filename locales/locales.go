@@ -20,6 +20,19 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
+//go:embed templates/*.yaml
+var templates embed.FS
+
+// DefaultSurvey is the survey template shipped with the bot (templates/): the evaluation of a
+// training's organisation, its trainers and the IKM, in Indonesian.
+func DefaultSurvey() []byte {
+	b, err := templates.ReadFile("templates/evaluasi-penyelenggaraan.yaml")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the file
+	}
+	return b
+}
+
 // Lang is the language of every text: Indonesian.
 var Lang = language.Indonesian
 
