@@ -12,10 +12,10 @@ import (
 
 // Commands is the command list shown in Telegram's menu, in the order shown; each description
 // is the locale key perintah.<name>.
-var Commands = []string{"start", "katalog", "saya", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
+var Commands = []string{"start", "katalog", "saya", "survei", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
 
 // AdminCommands are added to the list for admins' chats.
-var AdminCommands = []string{"peserta", "ubahjadwal"}
+var AdminCommands = []string{"hasil", "peserta", "ubahjadwal"}
 
 // SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).
 func SetCommands(ctx context.Context, s *Sender, admins []int64) error {

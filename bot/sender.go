@@ -196,6 +196,9 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 	if rep.File != nil {
 		return s.sendFile(ctx, chatID, rep.File)
 	}
+	if rep.Photo != nil {
+		return s.sendPhoto(ctx, chatID, rep.Photo)
+	}
 	text, err := s.R.message(rep)
 	if err != nil {
 		return err
@@ -247,6 +250,22 @@ func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File) erro
 		_, err := s.API.SendDocument(ctx, &tgbot.SendDocumentParams{
 			ChatID:    chatID,
 			Document:  &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)},
+			Caption:   caption,
+			ParseMode: models.ParseModeHTML,
+		})
+		return err
+	})
+}
+
+func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File) error {
+	caption, err := s.R.HTML(f.Caption)
+	if err != nil {
+		return err
+	}
+	return s.Call(ctx, "sendPhoto", chatID, func(ctx context.Context) error {
+		_, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{
+			ChatID:    chatID,
+			Photo:     &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)},
 			Caption:   caption,
 			ParseMode: models.ParseModeHTML,
 		})

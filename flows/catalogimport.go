@@ -2,8 +2,11 @@ package flows
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/bpsdm/asnbot/flows/catalogfile"
+	"github.com/bpsdm/asnbot/flows/survey"
 )
 
 // maxProblemsShown bounds the problems listed in one message; the admin fixes the file a
@@ -21,17 +24,21 @@ func (c *conv) importDocument() error {
 	if err != nil {
 		return fmt.Errorf("download: %w", err)
 	}
+	if ext := strings.ToLower(filepath.Ext(doc.Name)); (ext == ".yaml" || ext == ".yml") && survey.Looks(data) {
+		return c.importTemplate(doc.Name, data)
+	}
 	courses, problems := catalogfile.Parse(doc.Name, data, c.e.zone)
-	if len(problems) > 0 {
-		lines := make([]Text, 0, min(len(problems), maxProblemsShown+1))
-		for i, p := range problems {
-			if i == maxProblemsShown {
-				lines = append(lines, T("impor_bot.lainnya", "Count", len(problems)-maxProblemsShown))
-				break
-			}
-			lines = append(lines, ProblemText(p))
+	if len(problems) == 0 {
+		if problems, err = c.unknownSurveys(courses); err != nil {
+			return err
 		}
-		c.say(Reply{Text: T("impor_bot.ditolak", "Name", doc.Name, "Count", len(problems)), Parts: []Text{joinLines(lines)}})
+	}
+	if len(problems) > 0 {
+		texts := make([]Text, len(problems))
+		for i, p := range problems {
+			texts[i] = ProblemText(p)
+		}
+		c.refuseFile(doc.Name, texts)
 		return nil
 	}
 	rep, err := c.e.store.Import(c.ctx, courses, c.e.now())
@@ -42,8 +49,72 @@ func (c *conv) importDocument() error {
 	return nil
 }
 
+// refuseFile says a file was refused, with its problems, a screenful at most.
+func (c *conv) refuseFile(name string, problems []Text) {
+	lines := make([]Text, 0, min(len(problems), maxProblemsShown+1))
+	for i, p := range problems {
+		if i == maxProblemsShown {
+			lines = append(lines, T("impor_bot.lainnya", "Count", len(problems)-maxProblemsShown))
+			break
+		}
+		lines = append(lines, p)
+	}
+	c.say(Reply{Text: T("impor_bot.ditolak", "Name", name, "Count", len(problems)), Parts: []Text{joinLines(lines)}})
+}
+
+// unknownSurveys finds the courses that name a survey template not loaded yet.
+func (c *conv) unknownSurveys(courses []catalogfile.Course) ([]catalogfile.Problem, error) {
+	var keys []string
+	for _, course := range courses {
+		if course.Survey != "" {
+			keys = append(keys, course.Survey)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	known, err := c.e.store.TemplatesExist(c.ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("survey templates: %w", err)
+	}
+	var out []catalogfile.Problem
+	for _, course := range courses {
+		if course.Survey != "" && !known[course.Survey] {
+			row := course.Batches[0].Row
+			out = append(out, catalogfile.Problem{Row: row, Key: "impor_bot.survei_tidak_ada",
+				Args: map[string]any{"Row": row, "Value": course.Survey}})
+		}
+	}
+	return out, nil
+}
+
+// importTemplate loads a survey template an admin sent: a new version, or nothing when a
+// line is wrong.
+func (c *conv) importTemplate(name string, data []byte) error {
+	t, problems := survey.Read(data)
+	if len(problems) > 0 {
+		texts := make([]Text, len(problems))
+		for i, p := range problems {
+			texts[i] = Text{Key: p.Key, Args: p.Args}
+		}
+		c.refuseFile(name, texts)
+		return nil
+	}
+	v, err := c.e.store.SaveTemplate(c.ctx, t)
+	if err != nil {
+		return fmt.Errorf("save template: %w", err)
+	}
+	key := "impor_bot.templat_dimuat"
+	if !v.Added {
+		key = "impor_bot.templat_sama"
+	}
+	c.say(Reply{Text: T(key, "Name", name, "Key", t.Key, "Title", t.Title, "Version", v.Version,
+		"Count", len(t.Items(nil)))})
+	return nil
+}
+
 // ProblemText is a catalogue file's problem as the admin reads it.
-func ProblemText(p catalogfile.Problem) Text { return T(p.Key, argsOf(p.Args)...) }
+func ProblemText(p catalogfile.Problem) Text { return Text{Key: p.Key, Args: p.Args} }
 
 func importReport(name string, r ImportReport) Text {
 	return T("impor_bot.berhasil", "Name", name,

@@ -18,6 +18,7 @@ type Course struct {
 	Description string
 	Audience    string
 	Published   bool
+	SurveyKey   string // the evaluation's template (survey.DefaultKey when empty)
 }
 
 // BatchStatus is where a batch (angkatan) stands. A batch that has ended is told by its
@@ -44,8 +45,9 @@ type Batch struct {
 	RegOpensAt  time.Time
 	RegClosesAt time.Time
 	Status      BatchStatus
-	Registered  int // live enrolments holding a seat
-	Waiting     int // on the waiting list
+	Trainers    []string // evaluated one by one in the survey
+	Registered  int      // live enrolments holding a seat
+	Waiting     int      // on the waiting list
 }
 
 // Zone is the location the batch's times are shown in (WIB when the name is unknown).

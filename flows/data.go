@@ -23,6 +23,8 @@ const (
 	nsRank       = "rank" // a rank (golongan) button; its action is the rank's code
 	nsDelete     = "del"  // /hapusdata's confirmation
 	nsSchedule   = "j"    // /ubahjadwal
+	nsSurvey     = "v"    // answering a survey
+	nsResults    = "h"    // /hasil
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

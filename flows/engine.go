@@ -15,6 +15,7 @@ type Store interface {
 	Courses
 	Enrolments
 	Admin
+	Surveys
 }
 
 // Config wires an Engine.

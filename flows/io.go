@@ -113,8 +113,9 @@ type Reply struct {
 	Buttons        [][]Button
 	Keyboard       [][]KeyboardButton
 	RemoveKeyboard bool
-	Edit           bool // edit the message the pressed button belongs to
-	File           *File
+	Edit           bool  // edit the message the pressed button belongs to
+	File           *File // a document to download
+	Photo          *File // an image shown in the chat (a chart); its Name is only for the upload
 }
 
 // Output is everything the bot does in answer to one Input.

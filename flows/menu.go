@@ -65,12 +65,6 @@ func (c *conv) help(edit bool) error {
 func (c *conv) helpCommand() error  { return c.help(false) }
 func (c *conv) helpFromMenu() error { return c.help(true) }
 
-// surveys is the menu's "Survei": nothing to answer yet.
-func (c *conv) surveys() error {
-	c.say(Reply{Edit: true, Text: T("survei.kosong"), Buttons: [][]Button{{homeButton()}}})
-	return nil
-}
-
 // unknownCommand answers a command the bot does not have.
 func (c *conv) unknownCommand() error {
 	c.say(Reply{Text: T("umum.perintah_tidak_dikenal")})

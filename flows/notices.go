@@ -14,6 +14,8 @@ var noticeKinds = []noticeKind{
 	kindOf(checkReminder),
 	kindOf(checkChange),
 	kindOf(checkBatchCancel),
+	kindOf(checkSurveyInvitation),
+	kindOf(checkSurveyNudge),
 }
 
 // PromotionNotice tells a participant they moved up from the waiting list into a seat.

@@ -124,7 +124,7 @@ func (c *conv) accept(f field, d *Draft) (*Text, error) {
 	case fNIP:
 		nip, prob := asn.ParseNIP(text, c.e.now())
 		if prob != nil {
-			return ptr(T(prob.Key, argsOf(prob.Args)...)), nil
+			return &Text{Key: prob.Key, Args: prob.Args}, nil
 		}
 		owner, err := c.e.store.NIPOwner(c.ctx, nip.Digits)
 		switch {
@@ -169,7 +169,7 @@ func (c *conv) acceptPhone(d *Draft) (*Text, error) {
 	}
 	phone, prob := asn.NormalizePhone(raw)
 	if prob != nil {
-		return ptr(T(prob.Key, argsOf(prob.Args)...)), nil
+		return &Text{Key: prob.Key, Args: prob.Args}, nil
 	}
 	d.Phone = phone
 	return nil, nil

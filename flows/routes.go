@@ -1,5 +1,7 @@
 package flows
 
+import "slices"
+
 // routes is the routing of every conversation, read top to bottom. An input goes to
 //  1. the exits, which work everywhere, even in the middle of a conversation;
 //  2. the conversation the chat is in (State.Flow): its buttons, then its current step;
@@ -52,12 +54,20 @@ func routes() table {
 					stepSchedulePlace:  withDraft((*conv).schedulePlace),
 					stepSchedulePeek:   (*conv).useButtons,
 					stepScheduleCancel: (*conv).useButtons,
+					stepScheduleSurvey: (*conv).useButtons,
 				},
 				lost: (*conv).useButtons,
 			},
+			flowSurvey: {
+				who:     member,
+				command: (*conv).leave, // the answers are kept: /survei takes the survey up again
+				buttons: append(surveyButtons(), button("", anyone, (*conv).leave)),
+				steps:   map[string]handler{stepAnswer: (*conv).surveyText},
+				lost:    (*conv).leave,
+			},
 		},
 
-		idle: []route{
+		idle: slices.Concat([]route{
 			// The catalogue: browsing needs no profile; enrolling asks for one.
 			command("katalog", anyone, (*conv).openCatalogue),
 			button("k:l", anyone, (*conv).turnPage),
@@ -74,6 +84,9 @@ func routes() table {
 			command("ubahjadwal", admin, (*conv).scheduleCommand),
 			button("j:b", admin, (*conv).schedulePick),
 			button(nsSchedule, admin, (*conv).expired), // a button of a change saved or closed
+			command("hasil", admin, (*conv).results),
+			button("h:b", admin, (*conv).resultsOf),
+			button(nsResults, admin, (*conv).expired),
 			input(KindDocument, admin, (*conv).importDocument),
 
 			// The main menu and what it opens.
@@ -81,7 +94,6 @@ func routes() table {
 			button("m:home", member, (*conv).backToMenu),
 			button("m:katalog", member, (*conv).catalogueFromMenu),
 			button("m:bantuan", member, (*conv).helpFromMenu),
-			button("m:survei", member, (*conv).surveys),
 
 			// Pelatihan Saya.
 			command("saya", member, (*conv).myTrainingsCommand),
@@ -99,6 +111,11 @@ func routes() table {
 			button("p:del", member, (*conv).askDelete),
 			command("hapusdata", member, (*conv).askDelete),
 
+			// The evaluation.
+			command("survei", member, (*conv).surveysCommand),
+			button("m:survei", member, (*conv).surveysFromMenu),
+		}, surveyButtons(), []route{
+
 			// Reminders.
 			command("pengingat", member, (*conv).showReminderSetting),
 			button("r:on", member, (*conv).switchReminders),
@@ -109,7 +126,22 @@ func routes() table {
 			input(KindCommand, member, (*conv).unknownCommand),
 			input(KindText, member, (*conv).search), // typed words while nothing is asked: a search
 			input(0, member, (*conv).notUnderstood),
-		},
+		}),
+	}
+}
+
+// surveyButtons are the buttons of a survey being answered: the same whether or not the chat
+// is in the survey's flow, since each names its enrolment and question.
+func surveyButtons() []route {
+	return []route{
+		button("v:o", member, (*conv).openSurvey),
+		button("v:a", member, (*conv).answerButton),
+		button("v:t", member, (*conv).toggleButton),
+		button("v:n", member, (*conv).nextButton),
+		button("v:s", member, (*conv).skipButton),
+		button("v:b", member, (*conv).backButton),
+		button("v:k", member, (*conv).submitButton),
+		button(nsSurvey, member, (*conv).expired),
 	}
 }
 

@@ -18,6 +18,7 @@ const (
 	stepSchedulePlace  = "place"
 	stepSchedulePeek   = "preview"
 	stepScheduleCancel = "cancel"
+	stepScheduleSurvey = "survey"
 )
 
 // maxPlaceLen bounds a place or link an admin types.
@@ -101,7 +102,8 @@ func (c *conv) scheduleMenu(batchID int64, edit bool) error {
 	if d.Change.Dates || d.Change.Place {
 		rows = append(rows, []Button{Btn("jadwal.periksa", cb(nsSchedule, "v", b.ID))})
 	}
-	rows = append(rows, []Button{Btn("jadwal.batalkan", cb(nsSchedule, "x", b.ID))}, []Button{Btn("jadwal.tutup", cb(nsSchedule, "q", b.ID))})
+	rows = append(rows, []Button{Btn("jadwal.buka_survei", cb(nsSchedule, "o", b.ID))},
+		[]Button{Btn("jadwal.batalkan", cb(nsSchedule, "x", b.ID))}, []Button{Btn("jadwal.tutup", cb(nsSchedule, "q", b.ID))})
 	c.say(Reply{Edit: edit, Text: T("jadwal.judul"), Parts: []Text{card, T("jadwal.tanya")}, Buttons: rows})
 	return nil
 }
@@ -181,6 +183,10 @@ func (c *conv) scheduleButton(d *ScheduleDraft) error {
 		}
 		n, err := c.e.store.CancelBatch(c.ctx, d.BatchID, c.e.now())
 		return c.scheduleDone("jadwal.dibatalkan", n, err)
+	case "o":
+		return c.askOpenSurvey(d)
+	case "oy":
+		return c.openSurveyNow(d)
 	default:
 		return c.expired()
 	}

@@ -32,6 +32,9 @@ type State struct {
 	Then string `json:"then,omitempty"`
 	// Schedule is the batch change an admin is preparing (/ubahjadwal).
 	Schedule *ScheduleDraft `json:"schedule,omitempty"`
+	// Answering is the enrolment whose survey is being answered; the answers themselves are
+	// in Postgres.
+	Answering int64 `json:"answering,omitempty"`
 }
 
 // Draft is the profile being typed.

@@ -42,14 +42,5 @@ func cutBytes(s string, n int) string {
 // collapseSpaces trims and folds runs of white space (including new lines) into one space.
 func collapseSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// argsOf turns a map of template arguments into the name, value pairs T takes.
-func argsOf(m map[string]any) []any {
-	kv := make([]any, 0, 2*len(m))
-	for k, v := range m {
-		kv = append(kv, k, v)
-	}
-	return kv
-}
-
 // ptr is a pointer to a copy of v.
 func ptr[T any](v T) *T { return &v }

@@ -22,6 +22,7 @@ type courseRow struct {
 	Description string
 	Audience    string
 	Published   bool
+	SurveyKey   string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -30,7 +31,7 @@ func (courseRow) TableName() string { return "courses" }
 
 func (r courseRow) domain() flows.Course {
 	return flows.Course{ID: r.ID, Code: r.Code, Title: r.Title, Category: r.Category, Method: r.Method,
-		JP: r.JP, Description: r.Description, Audience: r.Audience, Published: r.Published}
+		JP: r.JP, Description: r.Description, Audience: r.Audience, Published: r.Published, SurveyKey: r.SurveyKey}
 }
 
 type batchRow struct {
@@ -46,6 +47,7 @@ type batchRow struct {
 	RegOpensAt  time.Time
 	RegClosesAt time.Time
 	Status      string
+	Trainers    string // "Name A;Name B"
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	// Filled by the counting queries, not columns.
@@ -59,7 +61,17 @@ func (r batchRow) domain() flows.Batch {
 	return flows.Batch{ID: r.ID, CourseID: r.CourseID, Name: r.Name, StartsAt: r.StartsAt, EndsAt: r.EndsAt,
 		TimeZone: r.TimeZone, Location: r.Location, OnlineURL: r.OnlineURL, Quota: r.Quota,
 		RegOpensAt: r.RegOpensAt, RegClosesAt: r.RegClosesAt, Status: flows.BatchStatus(r.Status),
-		Registered: r.Registered, Waiting: r.Waiting}
+		Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting}
+}
+
+// Names (a batch's trainers) are stored as the catalogue writes them: separated by ";".
+func joinNames(names []string) string { return strings.Join(names, ";") }
+
+func splitNames(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
 }
 
 // seatStatuses hold a seat (flows.SeatStatuses), as SQL arguments; the waiting list does not.

@@ -83,7 +83,7 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		if row.Status != string(flows.Registered) {
 			return nil // the waiting list is reminded once moved up
 		}
-		return db.plan(ctx, tx, db.reminderJobs(nil, row.ID, full.domain(), now)...)
+		return db.plan(ctx, tx, db.seatJobs(nil, row.ID, full.domain(), now)...)
 	})
 	if err != nil {
 		return flows.Enrolment{}, err
@@ -122,7 +122,7 @@ type batchWithCourse struct {
 
 const selectBatchWithCourse = `SELECT b.*, c.id AS c_id, c.code AS c_code, c.title AS c_title,
 	c.category AS c_category, c.method AS c_method, c.jp AS c_jp, c.description AS c_description,
-	c.audience AS c_audience, c.published AS c_published
+	c.audience AS c_audience, c.published AS c_published, c.survey_key AS c_survey_key
 	FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = ?`
 
 // loadEnrolment completes a row with its batch (without seat counts, which would cost two
@@ -200,7 +200,7 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 			return flows.ErrNotCancellable
 		}
 		wasSeat := r.Status == string(flows.Registered)
-		if err := db.dropReminders(tx, []int64{r.ID}); err != nil {
+		if err := db.dropSeatJobs(tx, []int64{r.ID}); err != nil {
 			return err
 		}
 		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
@@ -260,7 +260,7 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 		return nil, mapErr(err, "promoted participant")
 	}
 	// The news of the seat, and its reminders, are planned with the promotion.
-	jobs := db.reminderJobs([]river.InsertManyParams{{Args: flows.PromotionNotice{EnrolmentID: next.ID}}}, next.ID, e.Batch, now)
+	jobs := db.seatJobs([]river.InsertManyParams{{Args: flows.PromotionNotice{EnrolmentID: next.ID}}}, next.ID, e.Batch, now)
 	if err := db.plan(tx.Statement.Context, tx, jobs...); err != nil {
 		return nil, err
 	}

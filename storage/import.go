@@ -49,7 +49,7 @@ func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time
 
 func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (int64, error) {
 	want := courseRow{Code: c.Code, Title: c.Title, Category: c.Category, Method: c.Method, JP: c.JP,
-		Description: c.Description, Audience: c.Audience, Published: c.Published}
+		Description: c.Description, Audience: c.Audience, Published: c.Published, SurveyKey: c.Survey}
 	var have courseRow
 	err := tx.Where("code = ?", c.Code).Take(&have).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -63,12 +63,13 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 		return 0, mapErr(err, "find course")
 	}
 	if have.Title == want.Title && have.Category == want.Category && have.Method == want.Method && have.JP == want.JP &&
-		have.Description == want.Description && have.Audience == want.Audience && have.Published == want.Published {
+		have.Description == want.Description && have.Audience == want.Audience && have.Published == want.Published &&
+		have.SurveyKey == want.SurveyKey {
 		rep.CoursesUnchanged++
 		return have.ID, nil
 	}
 	err = tx.Model(&have).Updates(map[string]any{"title": want.Title, "category": want.Category, "method": want.Method,
-		"jp": want.JP, "description": want.Description, "audience": want.Audience, "published": want.Published,
+		"jp": want.JP, "description": want.Description, "audience": want.Audience, "published": want.Published, "survey_key": want.SurveyKey,
 		"updated_at": gorm.Expr("now()")}).Error
 	if err != nil {
 		return 0, mapErr(err, "update course")
@@ -80,7 +81,7 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now time.Time, rep *flows.ImportReport) error {
 	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
 		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
-		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen)}
+		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen), Trainers: joinNames(b.Trainers)}
 	var have batchRow
 	err := tx.Where("course_id = ? AND name = ?", courseID, b.Name).Take(&have).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -95,14 +96,15 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now 
 	}
 	if have.StartsAt.Equal(want.StartsAt) && have.EndsAt.Equal(want.EndsAt) && have.TimeZone == want.TimeZone &&
 		have.Location == want.Location && have.OnlineURL == want.OnlineURL && have.Quota == want.Quota &&
-		have.RegOpensAt.Equal(want.RegOpensAt) && have.RegClosesAt.Equal(want.RegClosesAt) {
+		have.RegOpensAt.Equal(want.RegOpensAt) && have.RegClosesAt.Equal(want.RegClosesAt) && have.Trainers == want.Trainers {
 		rep.BatchesUnchanged++
 		return nil
 	}
 	oldQuota, before := have.Quota, have.domain()
 	err = tx.Model(&have).Updates(map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
 		"time_zone": want.TimeZone, "location": want.Location, "online_url": want.OnlineURL, "quota": want.Quota,
-		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "updated_at": gorm.Expr("now()")}).Error
+		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "trainers": want.Trainers,
+		"updated_at": gorm.Expr("now()")}).Error
 	if err != nil {
 		return mapErr(err, "update batch")
 	}

@@ -42,12 +42,12 @@ func (db *DB) PutOff(ctx context.Context, n flows.Notice, at time.Time) error {
 	})
 }
 
-// notifyBatch plans, inside tx and in one statement, a notice to everyone enrolled or waiting
-// in a batch, with whatever further jobs each one's notice brings (built by each); it returns
-// those enrolments.
-func (db *DB) notifyBatch(tx *gorm.DB, batchID int64, each func(r enrolmentRow) []river.InsertManyParams) ([]enrolmentRow, error) {
+// notifyBatch plans, inside tx and in one statement, a notice to everyone in a batch whose
+// enrolment has one of statuses (liveStatuses: enrolled or waiting), with whatever further
+// jobs each one's notice brings (built by each); it returns those enrolments.
+func (db *DB) notifyBatch(tx *gorm.DB, batchID int64, statuses []string, each func(r enrolmentRow) []river.InsertManyParams) ([]enrolmentRow, error) {
 	var rows []enrolmentRow
-	err := tx.Where("batch_id = ? AND status IN ?", batchID, liveStatuses).Order("id").Find(&rows).Error
+	err := tx.Where("batch_id = ? AND status IN ?", batchID, statuses).Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, mapErr(err, "live enrolments of a batch")
 	}
@@ -61,18 +61,25 @@ func (db *DB) notifyBatch(tx *gorm.DB, batchID int64, each func(r enrolmentRow) 
 // liveStatuses hold or wait for a seat.
 var liveStatuses = []string{string(flows.Registered), string(flows.Waiting)}
 
-// reminderJobs appends to jobs the reminders of a seat in b still to come as of now.
-func (db *DB) reminderJobs(jobs []river.InsertManyParams, enrolmentID int64, b flows.Batch, now time.Time) []river.InsertManyParams {
+// seatJobs appends to jobs the notices of a seat in b: its reminders still to come as of now,
+// and its survey invitation and nudges.
+func (db *DB) seatJobs(jobs []river.InsertManyParams, enrolmentID int64, b flows.Batch, now time.Time) []river.InsertManyParams {
 	for _, p := range flows.PlanReminders(enrolmentID, b, now, db.reminders) {
 		jobs = append(jobs, river.InsertManyParams{Args: p.Reminder, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
+	}
+	for _, p := range flows.PlanSurvey(enrolmentID, b, db.survey) {
+		jobs = append(jobs, river.InsertManyParams{Args: p.Notice, InsertOpts: &river.InsertOpts{ScheduledAt: p.At}})
 	}
 	return jobs
 }
 
-// dropReminders removes, inside tx, the reminders not yet sent of enrolments being cancelled
-// or moved: enrolments is their ids ([]int64) or a query selecting them.
-func (db *DB) dropReminders(tx *gorm.DB, enrolments any) error {
-	err := tx.Exec(`DELETE FROM river_job WHERE kind = ? AND (args->>'enrolment_id')::bigint IN (?)
-		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, flows.Reminder{}.Kind(), enrolments).Error
-	return mapErr(err, "drop reminders")
+// seatJobKinds are the notices planned with a seat, and dropped or moved with it.
+var seatJobKinds = []string{flows.Reminder{}.Kind(), flows.SurveyInvitation{}.Kind(), flows.SurveyNudge{}.Kind()}
+
+// dropSeatJobs removes, inside tx, the notices not yet sent of seats being cancelled or
+// moved: enrolments is their ids ([]int64) or a query selecting them.
+func (db *DB) dropSeatJobs(tx *gorm.DB, enrolments any) error {
+	err := tx.Exec(`DELETE FROM river_job WHERE kind IN ? AND (args->>'enrolment_id')::bigint IN (?)
+		AND state IN ('available', 'scheduled', 'retryable', 'pending')`, seatJobKinds, enrolments).Error
+	return mapErr(err, "drop seat jobs")
 }

@@ -46,6 +46,8 @@ type DB struct {
 	jobsErr  error
 
 	reminders []flows.ReminderRule
+	survey    flows.SurveyTiming
+	templates sync.Map         // template version id → cachedTemplate
 	clock     func() time.Time // tests only: the clock River's inserts go by
 	reclaim   time.Duration
 }
@@ -55,6 +57,9 @@ type Options struct {
 	MaxConns int
 	// Reminders are planned for each seat; flows.DefaultReminders when empty.
 	Reminders []flows.ReminderRule
+	// Survey says when a seat's survey invitation comes and how long a survey stays open;
+	// flows.DefaultSurveyTiming when zero.
+	Survey flows.SurveyTiming
 	// ReclaimAfter is how old an unsent delivery claim must be before a job may take it
 	// again: longer than any job runs (JOB_TIMEOUT), so a live send is never doubled.
 	ReclaimAfter time.Duration
@@ -97,7 +102,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if opt.ReclaimAfter <= 0 {
 		opt.ReclaimAfter = time.Minute
 	}
-	return &DB{gorm: g, reminders: opt.Reminders, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
+	if opt.Survey.OpenDays <= 0 {
+		opt.Survey = flows.DefaultSurveyTiming
+	}
+	return &DB{gorm: g, reminders: opt.Reminders, survey: opt.Survey, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
 }
 
 // Gorm exposes the handle for other packages' stores built on the same pool.

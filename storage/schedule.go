@@ -53,15 +53,15 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 	}
 	// The reminders of the old dates go first: the new ones are planned with the notices.
 	seats := tx.Model(&enrolmentRow{}).Select("id").Where("batch_id = ? AND status = ?", old.ID, string(flows.Registered))
-	if err := db.dropReminders(tx, seats); err != nil {
+	if err := db.dropSeatJobs(tx, seats); err != nil {
 		return err
 	}
-	rows, err := db.notifyBatch(tx, old.ID, func(r enrolmentRow) []river.InsertManyParams {
+	rows, err := db.notifyBatch(tx, old.ID, liveStatuses, func(r enrolmentRow) []river.InsertManyParams {
 		jobs := []river.InsertManyParams{{Args: flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision,
 			OldStart: old.StartsAt, OldEnd: old.EndsAt, OldLocation: old.Location, OldURL: old.OnlineURL,
 			NewStart: next.StartsAt, NewEnd: next.EndsAt, NewLocation: next.Location, NewURL: next.OnlineURL}}}
 		if r.Status == string(flows.Registered) {
-			jobs = db.reminderJobs(jobs, r.ID, next, now)
+			jobs = db.seatJobs(jobs, r.ID, next, now)
 		}
 		return jobs
 	})
@@ -86,7 +86,7 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		if err := tx.Model(&b).Updates(map[string]any{"status": string(flows.BatchCancelled), "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel batch")
 		}
-		rows, err := db.notifyBatch(tx, b.ID, func(r enrolmentRow) []river.InsertManyParams {
+		rows, err := db.notifyBatch(tx, b.ID, liveStatuses, func(r enrolmentRow) []river.InsertManyParams {
 			return []river.InsertManyParams{{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}}}
 		})
 		if err != nil || len(rows) == 0 {
@@ -102,7 +102,7 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 			return mapErr(err, "cancel enrolments")
 		}
 		notified = len(rows)
-		return db.dropReminders(tx, ids)
+		return db.dropSeatJobs(tx, ids)
 	})
 	return notified, err
 }

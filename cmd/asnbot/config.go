@@ -40,6 +40,8 @@ type Config struct {
 	JobWorkers    int           `env:"JOB_WORKERS" envDefault:"8"`
 	JobTimeout    time.Duration `env:"JOB_TIMEOUT" envDefault:"1m"`
 	JobRescue     time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"3m"`
+	SurveyDelay   time.Duration `env:"SURVEY_INVITE_DELAY" envDefault:"1h"`
+	SurveyDays    int           `env:"SURVEY_OPEN_DAYS" envDefault:"14"`
 
 	location *time.Location
 	rules    []flows.ReminderRule
@@ -112,10 +114,21 @@ func (c *Config) validate() error {
 	if c.OutRate <= 0 || c.OutChatRate <= 0 {
 		return errors.New("OUT_RATE and OUT_CHAT_RATE must be positive")
 	}
+	if c.SurveyDelay < 0 || c.SurveyDelay > 30*24*time.Hour {
+		return errors.New("SURVEY_INVITE_DELAY must be between 0 (at the batch's end) and 720h")
+	}
+	if c.SurveyDays < 1 || c.SurveyDays > 365 {
+		return errors.New("SURVEY_OPEN_DAYS must be a number of days from 1 to 365")
+	}
 	if c.FloodLimit <= 0 || c.FloodWindow <= 0 {
 		return errors.New("FLOOD_LIMIT and FLOOD_WINDOW must be positive")
 	}
 	return nil
+}
+
+// survey is when invitations come and how long a survey stays open.
+func (c *Config) survey() flows.SurveyTiming {
+	return flows.SurveyTiming{InviteDelay: c.SurveyDelay, OpenDays: c.SurveyDays}
 }
 
 // requireToken is checked by the commands that talk to Telegram.

@@ -13,6 +13,7 @@ import (
 	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/flows/catalogfile"
+	"github.com/bpsdm/asnbot/flows/survey"
 	"github.com/bpsdm/asnbot/locales"
 )
 
@@ -56,5 +57,45 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	if n := len(rep.Promotions); n > 0 {
 		fmt.Fprintf(stdout, "%d participants moved up from a waiting list because a quota grew; the running bot tells them\n", n)
 	}
+	return nil
+}
+
+// importSurvey loads a survey template (.yaml) as its key's next version, or, when a line is
+// wrong, nothing, with each problem printed as the admin sees it in the bot.
+func importSurvey(ctx context.Context, cfg Config, args []string, stdout io.Writer, log *slog.Logger) error {
+	if len(args) != 1 {
+		return errors.New("usage: asnbot survey-import FILE (.yaml)")
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return fmt.Errorf("read survey template: %w", err)
+	}
+	t, problems := survey.Read(data)
+	if len(problems) > 0 {
+		r := bot.NewRenderer(locales.MustLoad())
+		for _, p := range problems {
+			line, err := r.Plain(flows.Text{Key: p.Key, Args: p.Args})
+			if err != nil {
+				line = p.Key
+			}
+			fmt.Fprintln(stdout, line)
+		}
+		return fmt.Errorf("%s: %d problems, nothing imported", args[0], len(problems))
+	}
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := db.SaveTemplate(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !v.Added {
+		fmt.Fprintf(stdout, "survey template %s: the same as version %d, nothing changed\n", t.Key, v.Version)
+		return nil
+	}
+	fmt.Fprintf(stdout, "survey template %s: version %d stored (%d questions, besides those asked per trainer)\n",
+		t.Key, v.Version, len(t.Items(nil)))
 	return nil
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 	_ "time/tzdata" // the runtime image has no zoneinfo; Asia/Jakarta must still load
 
+	"github.com/bpsdm/asnbot/flows/survey"
+	"github.com/bpsdm/asnbot/locales"
 	"github.com/bpsdm/asnbot/storage"
 )
 
@@ -33,11 +35,12 @@ func main() {
 	}
 }
 
-const usage = `usage: asnbot [serve|migrate|import FILE|health|version]
+const usage = `usage: asnbot [serve|migrate|import FILE|survey-import FILE|health|version]
 
-  serve     run the bot (the default): migrates, then long polling or webhook
-  migrate   apply database migrations and exit
-  import    load a catalogue file (.csv, .xlsx, .yaml): all of it, or nothing if a row is wrong
+  serve          run the bot (the default): migrates, then long polling or webhook
+  migrate        apply database migrations and exit
+  import         load a catalogue file (.csv, .xlsx, .yaml): all of it, or nothing if a row is wrong
+  survey-import  load a survey template (.yaml) as its next version, or nothing if a line is wrong
   health    ask a running bot's /healthz on HTTP_ADDR (for container health checks)
   version   print the version
 
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
-	case "serve", "migrate", "health", "import":
+	case "serve", "migrate", "health", "import", "survey-import":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -72,6 +75,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 		return health(ctx, cfg.HTTPAddr, stdout)
 	case "import":
 		return importFile(ctx, cfg, args[1:], stdout, log)
+	case "survey-import":
+		return importSurvey(ctx, cfg, args[1:], stdout, log)
 	}
 	if err := cfg.requireToken(); err != nil {
 		return err
@@ -90,15 +95,34 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 // openMigrated opens the database for a one-off command, creating and migrating it as needed.
 func openMigrated(ctx context.Context, cfg Config, log *slog.Logger) (*storage.DB, error) {
-	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2})
+	db, err := storage.Open(ctx, cfg.DatabaseURL, storage.Options{MaxConns: 2, Survey: cfg.survey()})
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, log); err != nil {
+	if err := prepare(ctx, db, log); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// prepare migrates the database and stores the shipped survey template when it is new.
+func prepare(ctx context.Context, db *storage.DB, log *slog.Logger) error {
+	if err := db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	t, problems := survey.Read(locales.DefaultSurvey())
+	if len(problems) > 0 {
+		return fmt.Errorf("the shipped survey template is refused: %s", problems[0].Key) // a build error, caught by tests
+	}
+	v, err := db.SeedTemplate(ctx, t)
+	if err != nil {
+		return fmt.Errorf("seed survey template: %w", err)
+	}
+	if v.Added {
+		log.Info("survey template stored", "key", t.Key, "version", v.Version)
+	}
+	return nil
 }
 
 // health asks the bot's own /healthz; the runtime image has no curl.

@@ -36,7 +36,7 @@ func (d deps) ready(addr string) {
 
 // serve runs the bot until ctx ends, then finishes the updates in hand and returns.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
-	opts := storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules, ReclaimAfter: cfg.JobTimeout}
+	opts := storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules, Survey: cfg.survey(), ReclaimAfter: cfg.JobTimeout}
 	stubbed := d.now != nil
 	if stubbed {
 		opts.TestClock = d.now
@@ -48,7 +48,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, log); err != nil {
+	if err := prepare(ctx, db, log); err != nil {
 		return err
 	}
 	rdb, err := storage.OpenRedis(ctx, cfg.RedisURL, storage.RedisOptions{

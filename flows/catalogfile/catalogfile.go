@@ -32,6 +32,7 @@ type Course struct {
 	Description           string
 	Audience              string // who it is for (sasaran); optional
 	Published             bool   // default true
+	Survey                string // the evaluation's template id (survei); "" for the default
 	Batches               []Batch
 }
 
@@ -45,7 +46,8 @@ type Batch struct {
 	OnlineURL           string // may be empty for klasikal
 	Quota               int
 	RegOpens, RegCloses time.Time
-	Row                 int // the file row (1-based, header = row 1) or YAML line, for messages
+	Trainers            []string // pengajar: the trainers (widyaiswara) evaluated one by one
+	Row                 int      // the file row (1-based, header = row 1) or YAML line, for messages
 }
 
 // Problem is one reason a file is rejected: a row (0 = the whole file) and a locale key with

@@ -276,3 +276,17 @@ func TestParsePeriod(t *testing.T) {
 		}
 	}
 }
+
+func TestSurveyAndTrainers(t *testing.T) {
+	t.Parallel()
+	c := mustParse(t, "k.csv", csvOf(validRow("survei", "evaluasi-teknis", "pengajar", " Dr. Ani Suryani ;  Budi,  M.Si.; ")), wib)[0]
+	if c.Survey != "evaluasi-teknis" {
+		t.Errorf("survey %q", c.Survey)
+	}
+	if got := c.Batches[0].Trainers; len(got) != 2 || got[0] != "Dr. Ani Suryani" || got[1] != "Budi, M.Si." {
+		t.Errorf("trainers %q", got)
+	}
+	if c := mustParse(t, "k.csv", csvOf(validRow()), wib)[0]; c.Survey != "" || c.Batches[0].Trainers != nil {
+		t.Errorf("without the columns: %q %q", c.Survey, c.Batches[0].Trainers)
+	}
+}

@@ -18,8 +18,8 @@ import (
 var (
 	requiredColumns = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "angkatan",
 		"mulai", "selesai", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup"}
-	optionalColumns = []string{"sasaran", "zona", "terbit"}
-	courseColumns   = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit"}
+	optionalColumns = []string{"sasaran", "zona", "terbit", "survei", "pengajar"}
+	courseColumns   = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit", "survei"}
 	dateColumns     = map[string]bool{"mulai": true, "selesai": true, "pendaftaran_dibuka": true, "pendaftaran_ditutup": true}
 )
 

@@ -24,7 +24,12 @@ const (
 	maxDescription = 2000
 	maxJP          = 1000
 	maxQuota       = 10000
+	maxTrainerName = 80
+	maxTrainers    = 8
 )
+
+// surveyShape is what a survey template's id looks like (flows/survey).
+var surveyShape = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
 
 // course validates a course and its batches. ok is false when it had any problem.
 func (p *parser) course(rc rawCourse) (Course, bool) {
@@ -42,6 +47,9 @@ func (p *parser) course(rc rawCourse) (Course, bool) {
 	c.Category = p.text(rc.record, "kategori", true, maxCategory)
 	c.Description = p.text(rc.record, "deskripsi", false, maxDescription)
 	c.Audience = p.text(rc.record, "sasaran", false, 0)
+	if c.Survey = rc.get("survei").text; c.Survey != "" && !surveyShape.MatchString(c.Survey) {
+		p.add(rc.get("survei").row, "impor.survei_tidak_sah", "Value", c.Survey)
+	}
 	c.Method = p.method(rc.record)
 	c.JP = p.whole(rc.record, "jp", maxJP, "impor.jp_tidak_sah")
 	if v := rc.get("terbit"); v.text != "" {
@@ -106,7 +114,28 @@ func (p *parser) batch(r record, method string) Batch {
 		p.add(r.get("lokasi").row, "impor.lokasi_wajib")
 	}
 	b.Quota = p.whole(r, "kuota", maxQuota, "impor.kuota_tidak_sah")
+	b.Trainers = p.trainers(r)
 	return b
+}
+
+// trainers reads the pengajar column: names separated by ";".
+func (p *parser) trainers(r record) []string {
+	v := r.get("pengajar")
+	var out []string
+	for _, name := range strings.Split(v.text, ";") {
+		name = strings.Join(strings.Fields(name), " ")
+		switch n := utf8.RuneCountInString(name); {
+		case name == "":
+			continue
+		case n > maxTrainerName:
+			p.add(v.row, "impor.terlalu_panjang", "Field", "pengajar", "Max", maxTrainerName, "Length", n)
+		}
+		out = append(out, name)
+	}
+	if len(out) > maxTrainers {
+		p.add(v.row, "impor.pengajar_terlalu_banyak", "Max", maxTrainers)
+	}
+	return out
 }
 
 // text reads a text field, checking it is present when required and not longer than max

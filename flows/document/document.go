@@ -1,17 +1,16 @@
 // Package document writes the files the bot sends: spreadsheets an admin opens in Excel (CSV
-// and XLSX, from one Table) and calendar entries a phone imports (.ics). Every file is built
+// and XLSX, from a Table, or workbooks of several sheets with a chart), charts as PNG images,
+// and calendar entries a phone imports (.ics). Every file is built
 // here, with the same care for the reader's program, so no conversation writes one by hand.
 package document
 
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"strings"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/xuri/excelize/v2"
 )
 
 // Table is rows of text under a header: a list an admin takes into Excel. Every cell is text,
@@ -43,33 +42,7 @@ func (t Table) CSV() []byte {
 }
 
 // XLSX writes the table as a workbook of one sheet, its header row frozen.
-func (t Table) XLSX() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	for i, row := range t.all() {
-		cells := make([]any, len(row))
-		for j, v := range row {
-			cells[j] = v
-		}
-		cell, err := excelize.CoordinatesToCellName(1, i+1)
-		if err != nil {
-			return nil, fmt.Errorf("xlsx row %d: %w", i+1, err)
-		}
-		if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
-			return nil, fmt.Errorf("xlsx row %d: %w", i+1, err)
-		}
-	}
-	err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	if err != nil {
-		return nil, fmt.Errorf("xlsx header: %w", err)
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: %w", err)
-	}
-	return buf.Bytes(), nil
-}
+func (t Table) XLSX() ([]byte, error) { return Workbook(Sheet{Rows: t.Cells()}) }
 
 func (t Table) all() [][]string { return append([][]string{t.Header}, t.Rows...) }
 
@@ -101,4 +74,17 @@ func (e Event) ICS() []byte {
 	}
 	ev.SetDescription(e.Description)
 	return []byte(cal.Serialize())
+}
+
+// Cells is the table as workbook rows, header first.
+func (t Table) Cells() [][]any {
+	rows := make([][]any, 0, len(t.Rows)+1)
+	for _, r := range t.all() {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		rows = append(rows, cells)
+	}
+	return rows
 }
