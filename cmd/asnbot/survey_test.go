@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/flows/catalogfile"
+	"github.com/bpsdm/asnbot/flows/survey"
 )
 
 // surveyJobs lists an enrolment's survey invitations and nudges still to run, as
@@ -307,6 +309,29 @@ func TestDefaultSurveyWithTwoTrainers(t *testing.T) {
 		t.Errorf("responses %d (linked %d), completions %d", stored, linked, done)
 	}
 
+	// The results show no one: neither names nor NIPs, in the message or the files.
+	a.Send("/hasil EVA-01")
+	report := expect(t, a, "Responden: 1 dari 2 peserta (50,00%)", "Dr. Ani Suryani: 4,00 · n=6", "“Ruang kelas terlalu dingin.”")
+	var files []string
+	for range 3 {
+		m := a.Next(t)
+		switch {
+		case m.Document != nil:
+			files = append(files, string(m.Document.Content))
+		case m.Photo == nil:
+			t.Errorf("unexpected after the results: %+v", m)
+		}
+	}
+	p, _ := h.participant(ayu.ID)
+	for _, f := range append(files, report.Text) {
+		if strings.Contains(f, "Ayu") || strings.Contains(f, p.NIP) {
+			t.Errorf("an anonymous survey's results name the participant")
+		}
+	}
+	if len(files) != 2 || !strings.Contains(files[1], "penyelenggaraan.relevansi") {
+		t.Errorf("files %d", len(files))
+	}
+
 	// The invitation planned for the batch's end finds Bima invited already: no second one.
 	nextWith(t, bima, "Evaluasi pelatihan")
 	h.clock.Set(day(32, 18))
@@ -320,4 +345,185 @@ func TestDefaultSurveyWithTwoTrainers(t *testing.T) {
 	if got := bima.CallbackAnswers(); !strings.Contains(got[len(got)-1].Text, "tidak berlaku") {
 		t.Errorf("someone else's survey: %+v", got[len(got)-1])
 	}
+}
+
+// teknisTemplate is an agency's own template, named by its participants (not anonymous),
+// with every kind of question. broken puts an unknown kind on line 10.
+func teknisTemplate(broken bool) []byte {
+	kind := "skala"
+	if broken {
+		kind = "bintang"
+	}
+	return []byte(`id: evaluasi-teknis
+judul: Evaluasi Teknis
+anonim: tidak
+bagian:
+  - id: umum
+    judul: Umum
+    pertanyaan:
+      - id: manfaat
+        skala: 5
+        jenis: ` + kind + `
+        teks: Pelatihan ini bermanfaat.
+        label_rendah: Tidak
+        label_tinggi: Sangat
+        ikm: produk
+      - id: ruang
+        jenis: skala
+        teks: Ruang kelas nyaman.
+        label_rendah: Tidak
+        label_tinggi: Sangat
+        ikm: sarana
+      - id: kapan
+        jenis: pilihan
+        teks: Kapan diterapkan?
+        pilihan: [Segera, Nanti]
+      - id: cara
+        jenis: pilihan_ganda
+        teks: Bagaimana?
+        pilihan: [Tugas, Dokumen, Berbagi]
+      - id: rekomendasi
+        jenis: rekomendasi
+        teks: Rekomendasikan?
+      - id: saran
+        jenis: teks
+        teks: Saran?
+        maks: 40
+        wajib: tidak
+`)
+}
+
+// TestOwnTemplateResumeAndResults: an admin loads a template of the agency's own (a broken
+// one is refused with its line and question); a participant answers every kind of question,
+// stops, comes back after a restart and goes on where she was; the results of three fixed
+// responses are what they are by hand; a survey past its days is closed.
+func TestOwnTemplateResumeAndResults(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin), "FLOOD_LIMIT": "500"})
+	ctx := context.Background()
+	a := h.tg.User(admin, "Admin")
+	a.SendDocument("evaluasi-teknis.yaml", teknisTemplate(true))
+	expect(t, a, "ditolak", "Baris 10 (umum.manfaat)", "bintang")
+	a.SendDocument("evaluasi-teknis.yaml", teknisTemplate(false))
+	expect(t, a, "Templat survei evaluasi-teknis dimuat", "versi 1", "6 pertanyaan")
+	a.SendDocument("evaluasi-teknis.yaml", teknisTemplate(false))
+	expect(t, a, "sama dengan versi 1")
+	// A catalogue that names a template not loaded is refused.
+	good, err := os.ReadFile("../../examples/katalog.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(good), "\n", 3)
+	a.SendDocument("katalog.csv", []byte(lines[0]+",survei\n"+lines[1]+",belum-ada\n"))
+	expect(t, a, "ditolak", "Baris 2", "belum-ada", "belum dimuat")
+
+	c := course("TEK-02", "Penyusunan SOP", batch("Angkatan I", 30, 2, 10))
+	c.Survey = "evaluasi-teknis"
+	h.seed(c)
+	id := h.batchID("TEK-02", "Angkatan I")
+	people, seats := h.enrolled(t, id, 600, "Citra", "Dedi", "Eka", "Fikri")
+	citra := people[0]
+	if n, err := h.db.OpenSurveyNow(ctx, id, testNow); err != nil || n != 4 {
+		t.Fatalf("open now: %d %v", n, err)
+	}
+	inv := nextWith(t, citra, "Evaluasi pelatihan")
+	citra.Press(t, inv, "📝 Isi survei")
+	q := expect(t, citra, "Pertanyaan 1 dari 6", "Pelatihan ini bermanfaat.", "1 = Tidak · 5 = Sangat")
+	citra.Press(t, q, "5")
+	q = expect(t, citra, "Pertanyaan 2 dari 6")
+	citra.Press(t, q, "4")
+	expect(t, citra, "Pertanyaan 3 dari 6")
+
+	// She stops; the bot restarts; /survei takes her back to question 3.
+	h.restart()
+	citra.Send("/survei")
+	list := expect(t, citra, "Survei yang menunggu Anda", "Penyusunan SOP", "2 dari 6 pertanyaan")
+	citra.Press(t, list, "📝 Penyusunan SOP")
+	q = expect(t, citra, "Pertanyaan 3 dari 6", "Kapan diterapkan?")
+	citra.Press(t, q, "Segera")
+	q = expect(t, citra, "Pertanyaan 4 dari 6", "Pilih semua yang sesuai")
+	citra.Press(t, q, "Lanjut ›") // nothing ticked yet
+	h.tg.WaitIdle(t)
+	if got := citra.CallbackAnswers(); !strings.Contains(got[len(got)-1].Text, "paling sedikit satu") {
+		t.Errorf("Lanjut with nothing ticked: %+v", got[len(got)-1])
+	}
+	for _, o := range []string{"▫️ Tugas", "▫️ Dokumen", "✅ Dokumen", "▫️ Berbagi"} {
+		citra.Press(t, q, o)
+		q = citra.Next(t)
+	}
+	if !hasButton(q, "✅ Tugas") || !hasButton(q, "▫️ Dokumen") || !hasButton(q, "✅ Berbagi") {
+		t.Errorf("ticks %q", q.ButtonTexts())
+	}
+	citra.Press(t, q, "Lanjut ›")
+	q = expect(t, citra, "Pertanyaan 5 dari 6", "0 = sangat tidak mungkin")
+	if len(q.Buttons) < 2 || len(q.Buttons[0]) != 6 || len(q.Buttons[1]) != 5 {
+		t.Errorf("0-10 buttons %q", q.ButtonTexts())
+	}
+	citra.Press(t, q, "10")
+	expect(t, citra, "Pertanyaan 6 dari 6", "Saran?", "boleh dilewati", "paling banyak 40 karakter")
+	citra.Send("Sangat bagus, tetapi waktu praktiknya terlalu singkat sekali.")
+	expect(t, citra, "paling banyak 40")
+	expect(t, citra, "Pertanyaan 6 dari 6")
+	citra.Send("Bagus")
+	q = expect(t, citra, "6 dari 6 pertanyaan")
+	if strings.Contains(q.Text, "tanpa nama") {
+		t.Errorf("a named template says it is anonymous: %q", q.Text)
+	}
+	citra.Press(t, q, "✅ Kirim jawaban")
+	expect(t, citra, "Terima kasih")
+
+	// Dedi and Eka answer too (as stored, without the chat's taps).
+	for i, ans := range []map[string]survey.Answer{
+		{"umum.manfaat": {N: 3}, "umum.ruang": {N: 2}, "umum.kapan": {N: 1}, "umum.cara": {Set: []int{1}},
+			"umum.rekomendasi": {N: 6}, "umum.saran": {Skipped: true}},
+		{"umum.manfaat": {N: 1}, "umum.ruang": {N: 1}, "umum.kapan": {N: 0}, "umum.cara": {Set: []int{0}},
+			"umum.rekomendasi": {N: 8}, "umum.saran": {Text: "Kurang praktik"}},
+	} {
+		e, s := seats[1+i], int64(0)
+		sv, err := h.db.SurveyOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = sv.ID
+		for k, v := range ans {
+			if err := h.db.SaveAnswer(ctx, e.ID, s, k, v, 6); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := h.db.Submit(ctx, e.ID, testNow.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// By hand: bermanfaat (1-5) 5, 3, 1: 3,00; on 1-4 that is 4, 2.5, 1: 2.50. Ruang 4, 2, 1:
+	// 2,33. IKM (2.50 + 2.33) / 2 × 25 = 60,42: D. Recommendation 10, 6, 8: one promoter, one
+	// detractor: +0. Four held a seat: 3 of 4, 75%.
+	a.Send("/hasil TEK-02")
+	expect(t, a, "Hasil evaluasi: Penyusunan SOP", "Angkatan I", "Responden: 3 dari 4 peserta (75,00%)",
+		"IKM: 60,42 — mutu D (Tidak Baik)", "Rekomendasi (NPS): +0 dari 3 jawaban (1 promotor, 1 kritikus)",
+		"Pelatihan ini bermanfaat.: 3,00/5 · 1/0/1/0/1 · n=3", "Ruang kelas nyaman.: 2,33/4 · 1/1/0/1 · n=3",
+		"Kapan diterapkan?: Segera 2 · Nanti 1 · n=3", "Bagaimana?: Tugas 2 · Dokumen 1 · Berbagi 1 · n=3",
+		"“Kurang praktik”", "“Bagus”")
+	if m := a.Next(t); m.Photo == nil {
+		t.Errorf("no chart: %+v", m)
+	}
+	if m := a.Next(t); m.Document == nil || !strings.HasSuffix(m.Document.Name, ".xlsx") {
+		t.Errorf("no workbook: %+v", m)
+	}
+	raw := a.Next(t)
+	if raw.Document == nil || !strings.Contains(string(raw.Document.Content), "Citra Peserta") ||
+		!strings.Contains(string(raw.Document.Content), "Kurang praktik") {
+		t.Errorf("raw answers: %+v", raw)
+	}
+
+	// Fifteen days on, the survey is closed for Fikri.
+	h.clock.Set(testNow.AddDate(0, 0, 15))
+	fikri := people[3]
+	fInv := nextWith(t, fikri, "Evaluasi pelatihan")
+	fikri.Press(t, fInv, "📝 Isi survei")
+	expect(t, fikri, "sudah ditutup")
+	// Only admins see results.
+	fikri.Send("/hasil TEK-02")
+	expect(t, fikri, "tidak saya kenal")
 }

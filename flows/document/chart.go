@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -75,6 +76,11 @@ func barPlot(b Bars) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Min, p.X.Max = 0, b.Max+0.7 // room for the value after the longest bar
 	p.X.Tick.Label.Font.Size = 8
+	var ticks []plot.Tick
+	for v := 0; v <= int(b.Max); v++ {
+		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Y.Tick.Label.Font.Size = 9
 	p.NominalY(labels...)
 	bars, err := plotter.NewBarChart(values, vg.Points(barHeight*0.65))
