@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,7 +91,7 @@ func TestExampleXLSXIsCurrent(t *testing.T) {
 
 // exampleColumns is the example files' column order: course, then batch.
 var exampleColumns = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit",
-	"angkatan", "mulai", "selesai", "zona", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup"}
+	"angkatan", "mulai", "selesai", "zona", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup", "pengajar"}
 
 // zoneAbbr is how the example files name the zones.
 var zoneAbbr = map[string]string{"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -127,7 +128,7 @@ func exampleWorkbook(courses []Course) ([]byte, error) {
 			loc := b.Start.Location()
 			rows = append(rows, []any{c.Code, c.Title, c.Category, c.Method, c.JP, c.Description, c.Audience, terbit,
 				b.Name, wallClock(b.Start.In(loc)), wallClock(b.End.In(loc)), zoneAbbr[b.TimeZone], b.Location,
-				b.OnlineURL, b.Quota, wallClock(b.RegOpens.In(loc)), wallClock(b.RegCloses.In(loc))})
+				b.OnlineURL, b.Quota, wallClock(b.RegOpens.In(loc)), wallClock(b.RegCloses.In(loc)), strings.Join(b.Trainers, "; ")})
 		}
 	}
 	for i, r := range rows {
@@ -149,7 +150,7 @@ func exampleWorkbook(courses []Course) ([]byte, error) {
 			if err := f.SetCellStyle(sheet, col+"2", col+strconv.Itoa(len(rows)), dateStyle); err != nil {
 				return nil, err
 			}
-		case c == "judul" || c == "deskripsi" || c == "sasaran" || c == "lokasi" || c == "tautan_daring":
+		case c == "judul" || c == "deskripsi" || c == "sasaran" || c == "lokasi" || c == "tautan_daring" || c == "pengajar":
 			width = 40
 		}
 		if err := f.SetColWidth(sheet, col, col, width); err != nil {
