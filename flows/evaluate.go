@@ -92,8 +92,18 @@ func (c *conv) takeUp(enrolmentID int64) (a answering, ok bool, err error) {
 }
 
 // onQuestion loads the survey a button names and checks the button belongs to the question
-// being asked; an older one is told so and shown the current question.
+// being asked; an older one is told so and shown the current question. At the summary only
+// "Kembali" belongs (backButton checks it apart).
 func (c *conv) onQuestion() (a answering, ok bool, err error) {
+	a, ok, err = c.onPosition()
+	if _, asked := a.item(); ok && !asked {
+		return a, false, c.expired()
+	}
+	return a, ok, err
+}
+
+// onPosition is onQuestion, the summary included.
+func (c *conv) onPosition() (a answering, ok bool, err error) {
 	id, valid := c.data.id(0)
 	pos, perr := strconv.Atoi(c.data.arg(1))
 	if !valid || perr != nil {
@@ -197,9 +207,10 @@ func (c *conv) skipButton() error {
 	return c.saveAndGo(a, it.Key, survey.Answer{Skipped: true}, a.Progress.Position+1, true)
 }
 
-// backButton goes to the previous question, to change its answer ("v:b:…").
+// backButton goes to the previous question, to change its answer ("v:b:…"), from a question
+// or from the summary.
 func (c *conv) backButton() error {
-	a, ok, err := c.onQuestion()
+	a, ok, err := c.onPosition()
 	if !ok {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -517,6 +518,16 @@ func TestOwnTemplateResumeAndResults(t *testing.T) {
 		t.Errorf("raw answers: %+v", raw)
 	}
 
+	// The IKM of the period that holds the survey's opening.
+	a.Send("/hasil ikm 2026-11 2026-12")
+	expect(t, a, "Rekap IKM", "Minggu, 1 November 2026 s.d. Kamis, 31 Desember 2026", "1 survei angkatan, 3 responden",
+		"IKM: 60,42 — mutu D (Tidak Baik)", "U5 Produk layanan: 2,50 (n=3)", "U9 Sarana dan prasarana: 2,33 (n=3)")
+	if m := a.Next(t); m.Document == nil {
+		t.Errorf("no IKM workbook: %+v", m)
+	}
+	a.Send("/hasil ikm 2027-01")
+	expect(t, a, "Belum ada jawaban survei")
+
 	// Fifteen days on, the survey is closed for Fikri.
 	h.clock.Set(testNow.AddDate(0, 0, 15))
 	fikri := people[3]
@@ -526,4 +537,34 @@ func TestOwnTemplateResumeAndResults(t *testing.T) {
 	// Only admins see results.
 	fikri.Send("/hasil TEK-02")
 	expect(t, fikri, "tidak saya kenal")
+}
+
+// TestSurveyImportCommand: `asnbot survey-import` refuses a broken template, printing each
+// problem with its line as the bot says it, and stores a good one as its next version once.
+func TestSurveyImportCommand(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	dir := t.TempDir()
+	env := map[string]string{"DATABASE_URL": h.env["DATABASE_URL"]}
+	importFile := func(name string, data []byte) (string, error) {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		err := run(t.Context(), []string{"survey-import", path}, env, &out, io.Discard)
+		return out.String(), err
+	}
+	out, err := importFile("rusak.yaml", teknisTemplate(true))
+	if err == nil || !strings.Contains(out, "Baris 10 (umum.manfaat): jenis “bintang” tidak dikenal") {
+		t.Errorf("broken template: %v\n%s", err, out)
+	}
+	for i, want := range []string{"version 1 stored (6 questions", "the same as version 1"} {
+		if out, err := importFile("teknis.yaml", teknisTemplate(false)); err != nil || !strings.Contains(out, want) {
+			t.Errorf("import %d: %v %s, want %q", i+1, err, out, want)
+		}
+	}
+	if known, _ := h.db.TemplatesExist(t.Context(), []string{"evaluasi-teknis"}); !known["evaluasi-teknis"] {
+		t.Error("the template was not stored")
+	}
 }
