@@ -241,35 +241,31 @@ func isEditGone(err error) bool {
 }
 
 func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File) error {
-	caption, err := s.R.HTML(f.Caption)
-	if err != nil {
-		return err
-	}
-	return s.Call(ctx, "sendDocument", chatID, func(ctx context.Context) error {
-		// A fresh reader per attempt: a retried upload starts from the first byte.
-		_, err := s.API.SendDocument(ctx, &tgbot.SendDocumentParams{
-			ChatID:    chatID,
-			Document:  &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)},
-			Caption:   caption,
-			ParseMode: models.ParseModeHTML,
-		})
+	return s.upload(ctx, "sendDocument", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
+		_, err := s.API.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chatID, Document: file, Caption: caption,
+			ParseMode: models.ParseModeHTML})
 		return err
 	})
 }
 
 func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File) error {
+	return s.upload(ctx, "sendPhoto", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
+		_, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: chatID, Photo: file, Caption: caption,
+			ParseMode: models.ParseModeHTML})
+		return err
+	})
+}
+
+// upload sends f with its caption through send, under the retry policy.
+func (s *Sender) upload(ctx context.Context, method string, chatID int64, f *flows.File,
+	send func(ctx context.Context, file models.InputFile, caption string) error) error {
 	caption, err := s.R.HTML(f.Caption)
 	if err != nil {
 		return err
 	}
-	return s.Call(ctx, "sendPhoto", chatID, func(ctx context.Context) error {
-		_, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{
-			ChatID:    chatID,
-			Photo:     &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)},
-			Caption:   caption,
-			ParseMode: models.ParseModeHTML,
-		})
-		return err
+	return s.Call(ctx, method, chatID, func(ctx context.Context) error {
+		// A fresh reader per attempt: a retried upload starts from the first byte.
+		return send(ctx, &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)}, caption)
 	})
 }
 

@@ -104,12 +104,11 @@ func (c *conv) onQuestion() (a answering, ok bool, err error) {
 
 // onPosition is onQuestion, the summary included.
 func (c *conv) onPosition() (a answering, ok bool, err error) {
-	id, valid := c.data.id(0)
 	pos, perr := strconv.Atoi(c.data.arg(1))
-	if !valid || perr != nil {
+	if perr != nil {
 		return a, false, c.expired()
 	}
-	if a, ok, err = c.takeUp(id); !ok {
+	if a, ok, err = c.takeUpPressed(); !ok {
 		return a, false, err
 	}
 	if pos != a.Progress.Position {
@@ -120,13 +119,18 @@ func (c *conv) onPosition() (a answering, ok bool, err error) {
 	return a, true, nil
 }
 
-// openSurvey shows where a participant is in a survey ("v:o:<enrolment>").
-func (c *conv) openSurvey() error {
+// takeUpPressed is takeUp for the enrolment a button names first.
+func (c *conv) takeUpPressed() (answering, bool, error) {
 	id, valid := c.data.id(0)
 	if !valid {
-		return c.expired()
+		return answering{}, false, c.expired()
 	}
-	a, ok, err := c.takeUp(id)
+	return c.takeUp(id)
+}
+
+// openSurvey shows where a participant is in a survey ("v:o:<enrolment>").
+func (c *conv) openSurvey() error {
+	a, ok, err := c.takeUpPressed()
 	if !ok {
 		return err
 	}
@@ -268,11 +272,7 @@ func (c *conv) saveAndGo(a answering, key string, ans survey.Answer, next int, e
 
 // submitButton sends the answers ("v:k:<enrolment>"): once.
 func (c *conv) submitButton() error {
-	id, valid := c.data.id(0)
-	if !valid {
-		return c.expired()
-	}
-	a, ok, err := c.takeUp(id)
+	a, ok, err := c.takeUpPressed()
 	if !ok {
 		return err
 	}

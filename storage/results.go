@@ -12,22 +12,9 @@ import (
 	"github.com/bpsdm/asnbot/flows/survey"
 )
 
-// surveyPart is a survey with how many were invited (held a seat).
-type surveyPart struct {
-	ID        int64
-	BatchID   int64
-	Trainers  string
-	OpenedAt  time.Time
-	ClosesAt  time.Time
-	Version   int
-	Body      []byte
-	BatchName string
-	Invited   int
-}
-
 // surveyParts loads the surveys a where clause selects (on s, b), earliest batch first.
-func surveyParts(g *gorm.DB, where string, args ...any) ([]surveyPart, []flows.Survey, error) {
-	var rows []surveyPart
+func surveyParts(g *gorm.DB, where string, args ...any) ([]surveyRow, []flows.Survey, error) {
+	var rows []surveyRow
 	err := g.Raw(`SELECT s.id, s.batch_id, s.trainers, s.opened_at, s.closes_at, t.version, t.body, b.name AS batch_name,
 			(SELECT count(*) FROM enrolments e WHERE e.batch_id = b.id AND e.status IN ?) AS invited
 		FROM surveys s JOIN survey_templates t ON t.id = s.template_id JOIN batches b ON b.id = s.batch_id
@@ -37,8 +24,7 @@ func surveyParts(g *gorm.DB, where string, args ...any) ([]surveyPart, []flows.S
 	}
 	surveys := make([]flows.Survey, 0, len(rows))
 	for _, r := range rows {
-		s, err := surveyRow{ID: r.ID, BatchID: r.BatchID, Trainers: r.Trainers, OpenedAt: r.OpenedAt, ClosesAt: r.ClosesAt,
-			Version: r.Version, Body: r.Body}.domain()
+		s, err := r.domain()
 		if err != nil {
 			return nil, nil, err
 		}

@@ -15,15 +15,18 @@ import (
 	"github.com/bpsdm/asnbot/flows/survey"
 )
 
-// surveyRow is a batch's survey with its template version.
+// surveyRow is a batch's survey with its template version (and, for a report, its batch's
+// name and how many held a seat).
 type surveyRow struct {
-	ID       int64
-	BatchID  int64
-	Trainers string
-	OpenedAt time.Time
-	ClosesAt time.Time
-	Version  int
-	Body     []byte
+	ID        int64
+	BatchID   int64
+	Trainers  string
+	OpenedAt  time.Time
+	ClosesAt  time.Time
+	Version   int
+	Body      []byte
+	BatchName string
+	Invited   int
 }
 
 const selectSurvey = `SELECT s.id, s.batch_id, s.trainers, s.opened_at, s.closes_at, t.version, t.body

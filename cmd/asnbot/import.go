@@ -28,17 +28,13 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	if err != nil {
 		return fmt.Errorf("read catalogue: %w", err)
 	}
-	r := bot.NewRenderer(locales.MustLoad())
 	courses, problems := catalogfile.Parse(filepath.Base(args[0]), data, cfg.location)
 	if len(problems) > 0 {
-		for _, p := range problems {
-			line, err := r.Plain(flows.ProblemText(p))
-			if err != nil {
-				line = p.Key
-			}
-			fmt.Fprintln(stdout, line)
+		texts := make([]flows.Text, len(problems))
+		for i, p := range problems {
+			texts[i] = flows.ProblemText(p)
 		}
-		return fmt.Errorf("%s: %d problems, nothing imported", args[0], len(problems))
+		return refused(stdout, args[0], texts)
 	}
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
@@ -72,15 +68,11 @@ func importSurvey(ctx context.Context, cfg Config, args []string, stdout io.Writ
 	}
 	t, problems := survey.Read(data)
 	if len(problems) > 0 {
-		r := bot.NewRenderer(locales.MustLoad())
-		for _, p := range problems {
-			line, err := r.Plain(flows.Text{Key: p.Key, Args: p.Args})
-			if err != nil {
-				line = p.Key
-			}
-			fmt.Fprintln(stdout, line)
+		texts := make([]flows.Text, len(problems))
+		for i, p := range problems {
+			texts[i] = flows.Text{Key: p.Key, Args: p.Args}
 		}
-		return fmt.Errorf("%s: %d problems, nothing imported", args[0], len(problems))
+		return refused(stdout, args[0], texts)
 	}
 	db, err := openMigrated(ctx, cfg, log)
 	if err != nil {
@@ -98,4 +90,18 @@ func importSurvey(ctx context.Context, cfg Config, args []string, stdout io.Writ
 	fmt.Fprintf(stdout, "survey template %s: version %d stored (%d questions, besides those asked per trainer)\n",
 		t.Key, v.Version, len(t.Items(nil)))
 	return nil
+}
+
+// refused prints a file's problems in Indonesian, as the admin reads them in the bot, and
+// says nothing was imported.
+func refused(stdout io.Writer, file string, problems []flows.Text) error {
+	r := bot.NewRenderer(locales.MustLoad())
+	for _, p := range problems {
+		line, err := r.Plain(p)
+		if err != nil {
+			line = p.Key
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	return fmt.Errorf("%s: %d problems, nothing imported", file, len(problems))
 }
