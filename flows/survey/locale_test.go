@@ -46,9 +46,13 @@ func TestProblemTexts(t *testing.T) {
 			}
 		}
 	}
-	src, err := os.ReadFile("read.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, f := range []string{"read.go", "yaml.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	inCode := map[string]bool{}
 	for _, k := range regexp.MustCompile(`"(survei_impor\.[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
