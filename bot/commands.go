@@ -14,8 +14,11 @@ import (
 // is the locale key perintah.<name>.
 var Commands = []string{"start", "katalog", "saya", "survei", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
 
-// AdminCommands are added to the list for admins' chats.
-var AdminCommands = []string{"hasil", "peserta", "ubahjadwal"}
+// OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
+var (
+	OperatorCommands = []string{"admin", "siaran", "peserta", "hasil"}
+	AdminCommands    = []string{"admin", "siaran", "peserta", "hasil", "ubahjadwal", "audit"}
+)
 
 // SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).
 func SetCommands(ctx context.Context, s *Sender, admins []int64) error {
@@ -27,24 +30,37 @@ func SetCommands(ctx context.Context, s *Sender, admins []int64) error {
 		_, err := s.API.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: list, Scope: &models.BotCommandScopeDefault{}})
 		return err
 	})
-	if err != nil || len(AdminCommands) == 0 {
-		return err
-	}
-	adminList, err := s.commandList(append(append([]string{}, Commands...), AdminCommands...))
 	if err != nil {
 		return err
 	}
 	for _, id := range admins {
-		err := s.Call(ctx, "setMyCommands", 0, func(ctx context.Context) error {
-			_, err := s.API.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: adminList, Scope: &models.BotCommandScopeChat{ChatID: id}})
-			return err
-		})
-		if err != nil {
+		if err := SetStaffCommands(ctx, s, id, flows.RoleAdmin); err != nil {
 			// An admin who never opened the bot has no chat yet: not a reason to stop.
 			s.Log.Warn("admin commands not set", "admin", id, "err", err)
 		}
 	}
 	return nil
+}
+
+// SetStaffCommands sets the command menu of one person's chat to their role: the staff
+// commands added for admins and operators, the default list again for anyone else.
+func SetStaffCommands(ctx context.Context, s *Sender, chatID int64, role flows.Role) error {
+	extra := map[flows.Role][]string{flows.RoleAdmin: AdminCommands, flows.RoleOperator: OperatorCommands}[role]
+	scope := &models.BotCommandScopeChat{ChatID: chatID}
+	if len(extra) == 0 {
+		return s.Call(ctx, "deleteMyCommands", 0, func(ctx context.Context) error {
+			_, err := s.API.DeleteMyCommands(ctx, &tgbot.DeleteMyCommandsParams{Scope: scope})
+			return err
+		})
+	}
+	list, err := s.commandList(append(append([]string{}, Commands...), extra...))
+	if err != nil {
+		return err
+	}
+	return s.Call(ctx, "setMyCommands", 0, func(ctx context.Context) error {
+		_, err := s.API.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: list, Scope: scope})
+		return err
+	})
 }
 
 func (s *Sender) commandList(names []string) ([]models.BotCommand, error) {

@@ -27,6 +27,7 @@ func toInput(u *models.Update, botUsername string) (in flows.Input, ok bool) {
 		in.Private = m.Chat.Type == models.ChatTypePrivate
 		in.MessageID = m.ID
 		messageKind(m, botUsername, &in)
+		in.Forward = forwardOf(m.ForwardOrigin)
 		if in.Kind == 0 {
 			return in, false
 		}
@@ -59,6 +60,13 @@ func messageKind(m *models.Message, botUsername string, in *flows.Input) {
 	case m.Document != nil:
 		in.Kind = flows.KindDocument
 		in.Document = &flows.Document{FileID: m.Document.FileID, Name: m.Document.FileName, Size: m.Document.FileSize}
+		in.Text, in.HTML = m.Caption, entitiesHTML(m.Caption, m.CaptionEntities)
+	case len(m.Photo) > 0:
+		// Telegram sends each size of a photo; the last is the largest.
+		p := m.Photo[len(m.Photo)-1]
+		in.Kind = flows.KindPhoto
+		in.Document = &flows.Document{FileID: p.FileID, Name: "photo.jpg", Size: int64(p.FileSize)}
+		in.Text, in.HTML = m.Caption, entitiesHTML(m.Caption, m.CaptionEntities)
 	case strings.HasPrefix(m.Text, "/"):
 		body := m.Text[1:]
 		cmd, args := body, ""
@@ -71,10 +79,25 @@ func messageKind(m *models.Message, botUsername string, in *flows.Input) {
 		}
 		in.Kind, in.Command, in.Text = flows.KindCommand, strings.ToLower(name), strings.TrimSpace(args)
 	case m.Text != "":
-		in.Kind, in.Text = flows.KindText, m.Text
+		in.Kind, in.Text, in.HTML = flows.KindText, m.Text, entitiesHTML(m.Text, m.Entities)
 	default:
 		in.Kind = flows.KindOther
 	}
+}
+
+// forwardOf names whom a forwarded message came from; nil when it was not forwarded from a
+// person.
+func forwardOf(o *models.MessageOrigin) *flows.Forward {
+	switch {
+	case o == nil:
+		return nil
+	case o.MessageOriginUser != nil:
+		u := o.MessageOriginUser.SenderUser
+		return &flows.Forward{UserID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName)}
+	case o.MessageOriginHiddenUser != nil:
+		return &flows.Forward{Hidden: true, Name: o.MessageOriginHiddenUser.SenderUserName}
+	}
+	return nil
 }
 
 // updateKind labels an update for metrics.

@@ -26,6 +26,7 @@ type Records interface {
 	ReleaseDelivery(ctx context.Context, key string) error
 	// DeliverySent marks a claimed message as sent.
 	DeliverySent(ctx context.Context, key string) error
+	announceRecords
 }
 
 // Courier delivers the notices flows declares (flows.Notice), each from its own job. The job
@@ -36,6 +37,9 @@ type Courier struct {
 	// Sender sends; its Throttle, shared by every replica, paces what the bot sends on its own.
 	Sender *Sender
 	Now    func() time.Time
+	// Rate is the shared limit on what the bot sends on its own (OUT_RATE), for the estimate
+	// of an announcement's time left.
+	Rate float64
 }
 
 var _ flows.Courier = (*Courier)(nil)
@@ -62,12 +66,16 @@ func (c *Courier) Deliver(ctx context.Context, d flows.Delivery) error {
 	if d.Job != 0 {
 		owner = "job:" + strconv.FormatInt(d.Job, 10)
 	}
-	return c.deliverOnce(ctx, owner, key, p.ChatID, l.Replies)
+	err = c.deliverOnce(ctx, owner, key, p.ChatID, l.Replies)
+	if errors.Is(err, ErrUnreachable) {
+		return nil // marked unreachable by the sender; retrying will not help
+	}
+	return err
 }
 
 // deliverOnce sends each reply to chatID unless it was sent already (one delivery record per
 // reply, so a retry resends only what did not go). A failed send releases its record for the
-// job's retry; a chat that refuses messages is final.
+// job's retry; a chat that refuses messages (ErrUnreachable) is final.
 func (c *Courier) deliverOnce(ctx context.Context, owner, key string, chatID int64, replies []flows.Reply) error {
 	s := c.Sender
 	for i, rep := range replies {
@@ -89,7 +97,7 @@ func (c *Courier) deliverOnce(ctx context.Context, owner, key string, chatID int
 		err = s.reply(ctx, chatID, 0, rep)
 		done()
 		if errors.Is(err, ErrUnreachable) {
-			return nil // marked unreachable by the sender; retrying will not help
+			return err // the claim stays: nothing more goes to this chat
 		}
 		if err != nil {
 			if rerr := c.Records.ReleaseDelivery(context.WithoutCancel(ctx), k); rerr != nil {

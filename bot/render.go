@@ -49,6 +49,9 @@ func NewRenderer(texts *locales.Texts) *Renderer { return &Renderer{texts: texts
 
 // HTML renders t for parse_mode HTML: user data escaped, nested Texts and dates rendered.
 func (r *Renderer) HTML(t flows.Text) (string, error) {
+	if t.HTML != "" {
+		return r.fill(t)
+	}
 	if t.Key == "" {
 		return html.EscapeString(t.Raw), nil
 	}
@@ -61,7 +64,7 @@ func (r *Renderer) HTML(t flows.Text) (string, error) {
 
 // Plain renders t for places without markup (button labels, callback answers).
 func (r *Renderer) Plain(t flows.Text) (string, error) {
-	if t.Key == "" {
+	if t.Key == "" && t.HTML == "" {
 		return t.Raw, nil
 	}
 	s, err := r.HTML(t)
@@ -72,6 +75,33 @@ func (r *Renderer) Plain(t flows.Text) (string, error) {
 }
 
 var tags = regexp.MustCompile(`<[^>]*>`)
+
+// placeholder is a {name} in markup made from what an admin wrote.
+var placeholder = regexp.MustCompile(`\{[^{}\s]{1,20}\}`)
+
+// fill renders markup made from what an admin wrote, its {placeholders} filled from t's
+// arguments (escaped; a time as a date and time); a placeholder without an argument stays.
+func (r *Renderer) fill(t flows.Text) (string, error) {
+	if len(t.Args) == 0 {
+		return t.HTML, nil
+	}
+	args, err := r.args(t.Args)
+	if err != nil {
+		return "", err
+	}
+	return placeholder.ReplaceAllStringFunc(t.HTML, func(p string) string {
+		switch v := args[p].(type) {
+		case nil:
+			return p
+		case locales.HTML:
+			return string(v)
+		case string:
+			return html.EscapeString(v)
+		default:
+			return html.EscapeString(fmt.Sprint(v))
+		}
+	}), nil
+}
 
 func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(in))

@@ -210,7 +210,8 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 	}
 	// An edit can carry only an inline keyboard; a reply keyboard needs a new message.
 	if rep.Edit && msgID != 0 && len(rep.Keyboard) == 0 && !rep.RemoveKeyboard {
-		p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML}
+		p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
+			LinkPreviewOptions: linkPreview(rep)}
 		p.ReplyMarkup = markup
 		if markup == nil {
 			// Say explicitly that the old buttons go, rather than rely on omission.
@@ -225,7 +226,7 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 		}
 		// The message is too old or gone: send the content as a new message instead.
 	}
-	p := &tgbot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}
+	p := &tgbot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML, LinkPreviewOptions: linkPreview(rep)}
 	if markup != nil {
 		p.ReplyMarkup = markup
 	}
@@ -233,6 +234,53 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 		_, err := s.API.SendMessage(ctx, p)
 		return err
 	})
+}
+
+// noPreview keeps a message short: a link's preview is shown only when a reply asks for it.
+var noPreview = &models.LinkPreviewOptions{IsDisabled: ptrTo(true)}
+
+func linkPreview(rep flows.Reply) *models.LinkPreviewOptions {
+	if rep.LinkPreview {
+		return nil
+	}
+	return noPreview
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// Permanent reports whether err is an answer that trying again will not change (a 400).
+func Permanent(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	c, _, _ := classify(err)
+	return c == classPermanent
+}
+
+// Post sends a text reply as a new message and returns its id, for a message the bot edits
+// later (an announcement's status).
+func (s *Sender) Post(ctx context.Context, chatID int64, rep flows.Reply) (int, error) {
+	text, err := s.R.message(rep)
+	if err != nil {
+		return 0, err
+	}
+	markup, err := s.R.markup(rep)
+	if err != nil {
+		return 0, err
+	}
+	p := &tgbot.SendMessageParams{ChatID: chatID, Text: fitMessage(text), ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
+	if markup != nil {
+		p.ReplyMarkup = markup
+	}
+	var id int
+	err = s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
+		m, err := s.API.SendMessage(ctx, p)
+		if err == nil {
+			id = m.ID
+		}
+		return err
+	})
+	return id, err
 }
 
 func isEditGone(err error) bool {
@@ -264,6 +312,9 @@ func (s *Sender) upload(ctx context.Context, method string, chatID int64, f *flo
 		return err
 	}
 	return s.Call(ctx, method, chatID, func(ctx context.Context) error {
+		if f.FileID != "" { // a file Telegram has: sent by its id, nothing uploaded
+			return send(ctx, &models.InputFileString{Data: f.FileID}, caption)
+		}
 		// A fresh reader per attempt: a retried upload starts from the first byte.
 		return send(ctx, &models.InputFileUpload{Filename: f.Name, Data: bytes.NewReader(f.Content)}, caption)
 	})

@@ -50,19 +50,20 @@ func (ch BatchChange) Apply(b Batch) Batch {
 // ErrBatchEnded: the batch is over; its schedule is history.
 var ErrBatchEnded = errors.New("batch has ended")
 
-// Admin is what admins' commands need of Postgres.
+// Admin is what admins' commands need of Postgres. Each change writes its audit entry (by)
+// in its own transaction.
 type Admin interface {
 	// Roster returns every batch of a course, by code, with its live enrolments, seats first.
 	Roster(ctx context.Context, code string) (Course, []Batch, []RosterEntry, error)
 	// Import upserts a parsed catalogue in one transaction; seats added to a batch go to its
 	// waiting list first, and a change of dates or place is told to everyone concerned.
-	Import(ctx context.Context, courses []catalogfile.Course, now time.Time) (ImportReport, error)
+	Import(ctx context.Context, courses []catalogfile.Course, now time.Time, by Actor) (ImportReport, error)
 	// ChangeBatch sets a batch's dates and place in one transaction with the notices to
 	// everyone enrolled or waiting and their reminders moved; it returns how many are told.
 	// Errors: ErrBatchUnavailable (cancelled), ErrBatchEnded.
-	ChangeBatch(ctx context.Context, batchID int64, ch BatchChange, now time.Time) (int, error)
+	ChangeBatch(ctx context.Context, batchID int64, ch BatchChange, now time.Time, by Actor) (int, error)
 	// CancelBatch cancels a batch, its live enrolments and their reminders, and plans a notice
 	// to each participant, in one transaction; it returns how many are told. Cancelling a
 	// cancelled batch does nothing.
-	CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error)
+	CancelBatch(ctx context.Context, batchID int64, now time.Time, by Actor) (int, error)
 }

@@ -41,7 +41,7 @@ func (c *conv) importDocument() error {
 		c.refuseFile(doc.Name, texts)
 		return nil
 	}
-	rep, err := c.e.store.Import(c.ctx, courses, c.e.now())
+	rep, err := c.e.store.Import(c.ctx, courses, c.e.now(), c.actor())
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -100,7 +100,7 @@ func (c *conv) importTemplate(name string, data []byte) error {
 		c.refuseFile(name, texts)
 		return nil
 	}
-	v, err := c.e.store.SaveTemplate(c.ctx, t)
+	v, err := c.e.store.SaveTemplate(c.ctx, t, c.actor())
 	if err != nil {
 		return fmt.Errorf("save template: %w", err)
 	}

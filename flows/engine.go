@@ -16,6 +16,8 @@ type Store interface {
 	Enrolments
 	Admin
 	Surveys
+	Staff
+	Announcements
 }
 
 // Config wires an Engine.
@@ -32,6 +34,8 @@ type Config struct {
 	Zone *time.Location
 	// Reminders are the reminders a seat gets, as /pengingat describes them.
 	Reminders []ReminderRule
+	// BotUsername makes the links that open the bot (t.me/<username>?start=...).
+	BotUsername string
 }
 
 // Engine runs every conversation. It is stateless between calls: what a chat is doing lives in
@@ -45,12 +49,14 @@ type Engine struct {
 	admins map[int64]bool
 	rules  []ReminderRule
 	routes table
+	// username is the bot's, for t.me links.
+	username string
 }
 
 // New returns an Engine.
 func New(cfg Config) *Engine {
 	e := &Engine{store: cfg.Store, states: cfg.States, files: cfg.Files, zone: cfg.Zone,
-		now: cfg.Now, admins: map[int64]bool{}, rules: cfg.Reminders, routes: routes()}
+		now: cfg.Now, admins: map[int64]bool{}, rules: cfg.Reminders, routes: routes(), username: cfg.BotUsername}
 	if len(e.rules) == 0 {
 		e.rules = DefaultReminders
 	}
@@ -76,6 +82,10 @@ type conv struct {
 	dirty bool
 	p     *Participant // nil when the user has no profile
 	out   Output
+
+	myRole   Role // read on first need (role)
+	roleRead bool
+	fault    error // a fault met while routing
 }
 
 func (c *conv) say(r Reply)      { c.out.Say(r) }
@@ -83,7 +93,6 @@ func (c *conv) toast(t Text)     { c.out.Toast = t }
 func (c *conv) set(s State)      { s.Version = stateVersion; c.st = s; c.dirty = true }
 func (c *conv) clear()           { c.st = State{}; c.dirty = true }
 func (c *conv) registered() bool { return c.p != nil }
-func (c *conv) isAdmin() bool    { return c.e.admins[c.in.UserID] }
 func (c *conv) callback() bool   { return c.in.Kind == KindCallback }
 
 // expired answers a button that belongs to a finished conversation or a changed record.

@@ -90,10 +90,10 @@ type Surveys interface {
 	PendingSurveys(ctx context.Context, participantID int64, now time.Time) ([]PendingSurvey, error)
 	// OpenSurveyNow opens a batch's survey at once and invites everyone holding a seat;
 	// it returns how many are invited.
-	OpenSurveyNow(ctx context.Context, batchID int64, now time.Time) (int, error)
+	OpenSurveyNow(ctx context.Context, batchID int64, now time.Time, by Actor) (int, error)
 	// SaveTemplate stores an agency's template as its key's next version, unless that is
 	// the same as the latest.
-	SaveTemplate(ctx context.Context, t survey.Template) (TemplateVersion, error)
+	SaveTemplate(ctx context.Context, t survey.Template, by Actor) (TemplateVersion, error)
 	// TemplatesExist reports which of the keys name a stored template.
 	TemplatesExist(ctx context.Context, keys []string) (map[string]bool, error)
 	// Results returns the surveys of a course's batches (one batch, or all when batchID is 0)

@@ -19,7 +19,8 @@ const (
 	KindCallback                      // a press on an inline button
 	KindContact                       // a shared contact card
 	KindDocument                      // a file
-	KindOther                         // a sticker, a photo, a voice note, ...
+	KindOther                         // a sticker, a voice note, ...
+	KindPhoto                         // a photo
 )
 
 // Input is one thing a user did, already taken out of Telegram's update.
@@ -35,7 +36,19 @@ type Input struct {
 	Data      string // callback data
 	MessageID int    // the message an inline button belongs to
 	Contact   *Contact
-	Document  *Document
+	Document  *Document // a file, or the largest size of a photo
+	// HTML is the text (or a file's caption) with the sender's formatting, as Telegram HTML;
+	// Text is then the caption.
+	HTML string
+	// Forward names whom a forwarded message came from.
+	Forward *Forward
+}
+
+// Forward is the origin of a forwarded message.
+type Forward struct {
+	UserID int64
+	Name   string
+	Hidden bool // the sender hides their account in forwards
 }
 
 // Contact is a shared contact card.
@@ -57,6 +70,9 @@ type Text struct {
 	Key  string
 	Args map[string]any
 	Raw  string
+	// HTML is markup made by the bot from what an admin wrote with Telegram's formatting
+	// (an announcement): shown as it is, every piece of user text in it already escaped.
+	HTML string
 }
 
 // T builds a Text from a key and alternating argument names and values.
@@ -81,7 +97,7 @@ func dateOnly(t time.Time) Date { return Date{t} }
 func Raw(s string) Text { return Text{Raw: s} }
 
 // IsZero reports whether t says nothing.
-func (t Text) IsZero() bool { return t.Key == "" && t.Raw == "" }
+func (t Text) IsZero() bool { return t.Key == "" && t.Raw == "" && t.HTML == "" }
 
 // Button is an inline button: it either carries callback data or opens a URL.
 type Button struct {
@@ -104,6 +120,8 @@ type File struct {
 	Name    string
 	Content []byte
 	Caption Text
+	// FileID sends a file Telegram already has (what an admin sent) instead of Content.
+	FileID string
 }
 
 // Reply is one message the bot sends, or an edit of the message whose button was pressed.
@@ -116,6 +134,8 @@ type Reply struct {
 	Edit           bool  // edit the message the pressed button belongs to
 	File           *File // a document to download
 	Photo          *File // an image shown in the chat (a chart); its Name is only for the upload
+	// LinkPreview shows the preview of the first link; off by default, so a message stays short.
+	LinkPreview bool
 }
 
 // Output is everything the bot does in answer to one Input.

@@ -55,6 +55,9 @@ func (c *conv) cancel() error {
 // help explains the bot; from a button it edits the menu in place.
 func (c *conv) help(edit bool) error {
 	r := Reply{Edit: edit, Text: T("bantuan.isi")}
+	if role := c.role(); role != RoleNone {
+		r.Parts = []Text{T("bantuan.staf", "Role", string(role))} // staff commands, to staff only
+	}
 	if c.registered() {
 		r.Buttons = [][]Button{{homeButton()}}
 	}

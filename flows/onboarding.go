@@ -19,6 +19,9 @@ const (
 // start answers /start: a registered user gets the main menu, a new one the welcome and the
 // consent notice. It always works, whatever the chat was doing.
 func (c *conv) start() error {
+	if code, ok := strings.CutPrefix(c.in.Text, "adm_"); ok && code != "" {
+		return c.acceptInvite(code) // an invitation to staff: t.me/<bot>?start=adm_<code>
+	}
 	then := ""
 	if code, ok := strings.CutPrefix(c.in.Text, "c_"); ok && code != "" {
 		then = "c:" + code // a deep link to a course: t.me/<bot>?start=c_<kode>

@@ -12,7 +12,8 @@ type access uint8
 const (
 	anyone access = iota // no profile needed
 	member               // a registered participant; anyone else is asked to register first
-	admin                // an admin; to anyone else the route does not exist
+	staff                // an operator or an admin; anyone else is told it is not for them
+	admin                // an admin; anyone else is told it is not for them
 )
 
 // route is one line of the routing table: what input it takes, who may use it, and what
@@ -81,7 +82,13 @@ type table struct {
 
 // route sends the input to the exits first, then to the flow the chat is in, then to the
 // idle routes.
-func (c *conv) route() error { return c.pick()(c) }
+func (c *conv) route() error {
+	h := c.pick()
+	if c.fault != nil { // the role could not be read
+		return c.fault
+	}
+	return h(c)
+}
 
 // pick chooses what handles the input.
 func (c *conv) pick() handler {
@@ -95,7 +102,13 @@ func (c *conv) pick() handler {
 }
 
 // idle routes an input as if no conversation were going on.
-func (c *conv) idle() error { return c.pickIdle()(c) }
+func (c *conv) idle() error {
+	h := c.pickIdle()
+	if c.fault != nil {
+		return c.fault
+	}
+	return h(c)
+}
 
 func (c *conv) pickIdle() handler {
 	if r, ok := c.match(c.e.routes.idle); ok {
@@ -104,22 +117,25 @@ func (c *conv) pickIdle() handler {
 	return (*conv).notUnderstood // the table's fallbacks leave nothing here
 }
 
-// match finds the first route that takes the input and is open to this user; an admin route
-// is invisible to others.
+// match finds the first route that takes the input.
 func (c *conv) match(routes []route) (route, bool) {
 	for _, r := range routes {
-		if r.takes(c) && (r.who != admin || c.isAdmin()) {
+		if r.takes(c) {
 			return r, true
 		}
 	}
 	return route{}, false
 }
 
-// allowed is r's handler, or, for a member's route and a user without a profile, the request
-// to register first.
+// allowed is r's handler; for a member's route and a user without a profile, the request to
+// register first; for a staff route and a user without the role, a polite refusal. The role
+// is read only here, so a participant's input never costs a lookup.
 func (c *conv) allowed(r route) handler {
-	if r.who == member && !c.registered() {
+	switch {
+	case r.who == member && !c.registered():
 		return (*conv).askToRegister
+	case r.who >= staff && !c.role().can(r.who):
+		return (*conv).notAllowed
 	}
 	return r.do
 }
@@ -136,7 +152,7 @@ func (c *conv) askToRegister() error {
 
 // stepOf chooses what handles the input in the flow the chat is in.
 func (c *conv) stepOf(f flow) handler {
-	if (f.who == member && !c.registered()) || (f.who == admin && !c.isAdmin()) {
+	if (f.who == member && !c.registered()) || (f.who >= staff && !c.role().can(f.who)) {
 		return (*conv).leave
 	}
 	h, known := f.steps[c.st.Step]

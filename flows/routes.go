@@ -58,6 +58,34 @@ func routes() table {
 				},
 				lost: (*conv).useButtons,
 			},
+			flowAnnounce: {
+				who:     staff,
+				command: (*conv).leave, // another command leaves the draft behind
+				buttons: []route{
+					button("sr:h", staff, (*conv).stopAnnouncement),
+					button(nsAnnounce, staff, withAnnounce((*conv).announceButton)),
+					button("", anyone, (*conv).leave),
+				},
+				steps: map[string]handler{
+					stepAnnAudience: (*conv).useButtons,
+					stepAnnCode:     withAnnounce((*conv).announceCode),
+					stepAnnBatch:    (*conv).useButtons,
+					stepAnnStatus:   (*conv).useButtons,
+					stepAnnAgency:   (*conv).useButtons,
+					stepAnnBody:     withAnnounce((*conv).announceBody),
+					stepAnnPeek:     (*conv).useButtons,
+					stepAnnAt:       withAnnounce((*conv).announceAt),
+					stepAnnNight:    (*conv).useButtons,
+				},
+				lost: (*conv).leave,
+			},
+			flowStaff: {
+				who:     admin,
+				command: (*conv).leave,
+				buttons: []route{button("", anyone, (*conv).leave)},
+				steps:   map[string]handler{stepStaffWho: (*conv).staffWho},
+				lost:    (*conv).leave,
+			},
 			flowSurvey: {
 				who:     member,
 				command: (*conv).leave, // the answers are kept: /survei takes the survey up again
@@ -79,14 +107,39 @@ func routes() table {
 			button("k:y", anyone, (*conv).enrol),
 			button(nsBrowse, anyone, (*conv).expired),
 
-			// Admins.
-			command("peserta", admin, (*conv).roster),
+			// Staff: the admin menu, announcements, admins and operators, the audit log.
+			command("admin", staff, (*conv).adminCommand),
+			button("adm:home", staff, (*conv).adminHome),
+			button("adm:siaran", staff, (*conv).announceFromMenu),
+			button("adm:terjadwal", staff, (*conv).scheduledPage),
+			button("adm:peserta", staff, (*conv).adminHowTo),
+			button("adm:hasil", staff, (*conv).adminHowTo),
+			button("adm:katalog", admin, (*conv).adminHowTo),
+			button("adm:jadwal", admin, (*conv).adminHowTo),
+			button("adm:staf", admin, (*conv).staffPage),
+			button("adm:audit", admin, (*conv).auditPage),
+			button("adm:auditx", admin, (*conv).auditLast30),
+			button(nsAdmin, staff, (*conv).expired),
+			command("siaran", staff, (*conv).announceCommand),
+			button("sr:h", staff, (*conv).stopAnnouncement),
+			button("sr:c", staff, (*conv).askCancelScheduled),
+			button("sr:cy", staff, (*conv).cancelScheduled),
+			button(nsAnnounce, staff, (*conv).expired), // a button of a wizard finished or left
+			button("st:list", admin, (*conv).staffPage),
+			button("st:add", admin, (*conv).staffAdd),
+			button("st:x", admin, (*conv).staffAskRemove),
+			button("st:y", admin, (*conv).staffRemove),
+			button(nsStaff, admin, (*conv).expired),
+			command("audit", admin, (*conv).auditCommand),
+
+			// The catalogue, batches and results.
+			command("peserta", staff, (*conv).roster),
 			command("ubahjadwal", admin, (*conv).scheduleCommand),
 			button("j:b", admin, (*conv).schedulePick),
 			button(nsSchedule, admin, (*conv).expired), // a button of a change saved or closed
-			command("hasil", admin, (*conv).results),
-			button("h:b", admin, (*conv).resultsOf),
-			button(nsResults, admin, (*conv).expired),
+			command("hasil", staff, (*conv).results),
+			button("h:b", staff, (*conv).resultsOf),
+			button(nsResults, staff, (*conv).expired),
 			input(KindDocument, admin, (*conv).importDocument),
 
 			// The main menu and what it opens.

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"reflect"
 	"runtime"
 	"strings"
@@ -11,8 +12,10 @@ import (
 // that needs the change being prepared.
 func handlerName(h handler) string {
 	name := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
-	if strings.Contains(name, "withDraft") {
-		return "withDraft"
+	for _, wrapper := range []string{"withDraft", "withAnnounce"} {
+		if strings.Contains(name, wrapper) {
+			return wrapper
+		}
 	}
 	name = name[strings.LastIndex(name, "/")+1:]
 	name = strings.TrimPrefix(name, "flows.")
@@ -23,66 +26,85 @@ func handlerName(h handler) string {
 // TestRouting: who gets what, for the inputs where access and state decide.
 func TestRouting(t *testing.T) {
 	t.Parallel()
-	const adminID, userID = 1, 2
-	e := New(Config{Admins: []int64{adminID}})
+	const adminID, userID, operatorID = 1, 2, 3
+	e := New(Config{Admins: []int64{adminID}, Store: roles{m: map[int64]Role{operatorID: RoleOperator}}})
 	cmd := func(name string) Input { return Input{Kind: KindCommand, Command: name} }
 	press := func(data string) Input { return Input{Kind: KindCallback, Data: data} }
 	text := Input{Kind: KindText, Text: "kepemimpinan"}
 	doc := Input{Kind: KindDocument, Document: &Document{Name: "Katalog.xlsx"}}
 	onboarding := State{Flow: flowOnboarding, Step: string(fNIP)}
 	scheduling := State{Flow: flowSchedule, Step: stepScheduleDates, Schedule: &ScheduleDraft{BatchID: 5}}
+	announcing := State{Flow: flowAnnounce, Step: stepAnnBody, Announce: &AnnounceDraft{Key: "k"}}
 	tests := []struct {
 		name       string
 		in         Input
 		registered bool
-		admin      bool
+		who        int64 // 0: a participant or newcomer
 		st         State
 		want       string
 	}{
-		{"a newcomer browses", cmd("katalog"), false, false, State{}, "openCatalogue"},
-		{"a newcomer opens a course", press("k:c:AK-01"), false, false, State{}, "coursePage"},
-		{"a newcomer's menu", cmd("menu"), false, false, State{}, "askToRegister"},
-		{"a newcomer types", text, false, false, State{}, "askToRegister"},
-		{"a newcomer presses the menu", press("m:home"), false, false, State{}, "askToRegister"},
-		{"a participant types: a search", text, true, false, State{}, "search"},
-		{"a participant's page turn", press("k:l:1::daring"), true, false, State{}, "turnPage"},
-		{"an unknown command", cmd("siaran"), true, false, State{}, "unknownCommand"},
-		{"an admin command from a participant", cmd("peserta"), true, false, State{}, "unknownCommand"},
-		{"an admin command from a newcomer", cmd("ubahjadwal"), false, false, State{}, "askToRegister"},
-		{"an admin without a profile", cmd("peserta"), false, true, State{}, "roster"},
-		{"a forged admin button", press("j:b:5"), true, false, State{}, "expired"},
-		{"a forged results button", press("h:b:AK-01:0"), true, false, State{}, "expired"},
-		{"an admin's results button", press("h:b:AK-01:0"), false, true, State{}, "resultsOf"},
-		{"/hasil from a participant", cmd("hasil"), true, false, State{}, "unknownCommand"},
-		{"a survey answer from a newcomer", press("v:a:1:0:4"), false, false, State{}, "askToRegister"},
-		{"a survey answer", press("v:a:1:0:4"), true, false, State{}, "answerButton"},
-		{"text typed mid-survey", text, true, false, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "surveyText"},
-		{"the menu pressed mid-survey", press("m:home"), true, false, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "leave"},
-		{"a survey button mid-survey", press("v:b:1:3"), true, false, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "backButton"},
-		{"an admin's batch button", press("j:b:5"), true, true, State{}, "schedulePick"},
-		{"an admin's old change button", press("j:q:5"), true, true, State{}, "expired"},
-		{"a file from an admin", doc, true, true, State{}, "importDocument"},
-		{"a file from a participant", doc, true, false, State{}, "notUnderstood"},
-		{"an unknown button", press("zz:1"), true, false, State{}, "expired"},
-		{"/batal mid-flow", cmd("batal"), false, false, onboarding, "cancel"},
-		{"/start mid-flow", cmd("start"), false, false, onboarding, "start"},
-		{"another command mid-registration", cmd("katalog"), false, false, onboarding, "finishFirst"},
-		{"an answer mid-registration", text, false, false, onboarding, "fieldAnswer"},
-		{"a step from a newer version", text, false, false, State{Flow: flowOnboarding, Step: "x"}, "restartOnboarding"},
-		{"a profile edit after the profile is gone", text, false, false, State{Flow: flowProfile, Step: "name"}, "leave"},
-		{"dates typed to /ubahjadwal", text, true, true, scheduling, "withDraft"},
-		{"the menu pressed mid-change", press("m:home"), true, true, scheduling, "leave"},
-		{"another command mid-change", cmd("peserta"), true, true, scheduling, "leave"},
-		{"a change by someone no longer admin", text, true, false, scheduling, "leave"},
-		{"a confirmation answered in words", text, true, false, State{Flow: flowDelete, Step: stepConfirm}, "deleteStep"},
+		{"a newcomer browses", cmd("katalog"), false, 0, State{}, "openCatalogue"},
+		{"a newcomer opens a course", press("k:c:AK-01"), false, 0, State{}, "coursePage"},
+		{"a newcomer's menu", cmd("menu"), false, 0, State{}, "askToRegister"},
+		{"a newcomer types", text, false, 0, State{}, "askToRegister"},
+		{"a newcomer presses the menu", press("m:home"), false, 0, State{}, "askToRegister"},
+		{"a participant types: a search", text, true, 0, State{}, "search"},
+		{"a participant's page turn", press("k:l:1::daring"), true, 0, State{}, "turnPage"},
+		{"an unknown command", cmd("xyz"), true, 0, State{}, "unknownCommand"},
+		{"an admin command from a participant", cmd("peserta"), true, 0, State{}, "notAllowed"},
+		{"an admin command from a newcomer", cmd("ubahjadwal"), false, 0, State{}, "notAllowed"},
+		{"/siaran from a participant", cmd("siaran"), true, 0, State{}, "notAllowed"},
+		{"/admin from a participant", cmd("admin"), true, 0, State{}, "notAllowed"},
+		{"/audit from a participant", cmd("audit"), true, 0, State{}, "notAllowed"},
+		{"/admin from an admin", cmd("admin"), false, adminID, State{}, "adminCommand"},
+		{"/siaran from an operator", cmd("siaran"), true, operatorID, State{}, "announceCommand"},
+		{"/peserta from an operator", cmd("peserta"), true, operatorID, State{}, "roster"},
+		{"/ubahjadwal from an operator", cmd("ubahjadwal"), true, operatorID, State{}, "notAllowed"},
+		{"/audit from an operator", cmd("audit"), true, operatorID, State{}, "notAllowed"},
+		{"a catalogue file from an operator", doc, true, operatorID, State{}, "notAllowed"},
+		{"the staff page from an operator", press("adm:staf"), true, operatorID, State{}, "notAllowed"},
+		{"a forged staff removal", press("st:y:1"), true, 0, State{}, "notAllowed"},
+		{"a forged stop of an announcement", press("sr:h:1"), true, 0, State{}, "notAllowed"},
+		{"a forged admin menu button", press("adm:home"), false, 0, State{}, "notAllowed"},
+		{"an operator stops an announcement", press("sr:h:1"), true, operatorID, State{}, "stopAnnouncement"},
+		{"the message typed to /siaran", text, true, operatorID, announcing, "withAnnounce"},
+		{"the menu pressed mid-announcement", press("m:home"), true, operatorID, announcing, "leave"},
+		{"an announcement by someone no longer staff", text, true, 0, announcing, "leave"},
+		{"a forwarded message naming a new admin", text, true, adminID, State{Flow: flowStaff, Step: stepStaffWho}, "staffWho"},
+		{"an admin without a profile", cmd("peserta"), false, adminID, State{}, "roster"},
+		{"a forged admin button", press("j:b:5"), true, 0, State{}, "notAllowed"},
+		{"a forged results button", press("h:b:AK-01:0"), true, 0, State{}, "notAllowed"},
+		{"an admin's results button", press("h:b:AK-01:0"), false, adminID, State{}, "resultsOf"},
+		{"/hasil from a participant", cmd("hasil"), true, 0, State{}, "notAllowed"},
+		{"a survey answer from a newcomer", press("v:a:1:0:4"), false, 0, State{}, "askToRegister"},
+		{"a survey answer", press("v:a:1:0:4"), true, 0, State{}, "answerButton"},
+		{"text typed mid-survey", text, true, 0, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "surveyText"},
+		{"the menu pressed mid-survey", press("m:home"), true, 0, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "leave"},
+		{"a survey button mid-survey", press("v:b:1:3"), true, 0, State{Flow: flowSurvey, Step: stepAnswer, Answering: 1}, "backButton"},
+		{"an admin's batch button", press("j:b:5"), true, adminID, State{}, "schedulePick"},
+		{"an admin's old change button", press("j:q:5"), true, adminID, State{}, "expired"},
+		{"a file from an admin", doc, true, adminID, State{}, "importDocument"},
+		{"a file from a participant", doc, true, 0, State{}, "notAllowed"},
+		{"an unknown button", press("zz:1"), true, 0, State{}, "expired"},
+		{"/batal mid-flow", cmd("batal"), false, 0, onboarding, "cancel"},
+		{"/start mid-flow", cmd("start"), false, 0, onboarding, "start"},
+		{"another command mid-registration", cmd("katalog"), false, 0, onboarding, "finishFirst"},
+		{"an answer mid-registration", text, false, 0, onboarding, "fieldAnswer"},
+		{"a step from a newer version", text, false, 0, State{Flow: flowOnboarding, Step: "x"}, "restartOnboarding"},
+		{"a profile edit after the profile is gone", text, false, 0, State{Flow: flowProfile, Step: "name"}, "leave"},
+		{"dates typed to /ubahjadwal", text, true, adminID, scheduling, "withDraft"},
+		{"the menu pressed mid-change", press("m:home"), true, adminID, scheduling, "leave"},
+		{"another command mid-change", cmd("peserta"), true, adminID, scheduling, "leave"},
+		{"a change by someone no longer admin", text, true, 0, scheduling, "leave"},
+		{"a confirmation answered in words", text, true, 0, State{Flow: flowDelete, Step: stepConfirm}, "deleteStep"},
 	}
 	for _, tt := range tests {
 		in := tt.in
 		in.UserID = userID
-		if tt.admin {
-			in.UserID = adminID
+		if tt.who != 0 {
+			in.UserID = tt.who
 		}
-		c := &conv{e: e, in: in, st: tt.st}
+		c := &conv{ctx: context.Background(), e: e, in: in, st: tt.st}
 		if in.Kind == KindCallback {
 			c.data = parseData(in.Data)
 		}
@@ -116,3 +138,11 @@ func TestRoutingTable(t *testing.T) {
 		seen[key] = true
 	}
 }
+
+// roles is the staff a routing test knows: routing asks the store for nothing but a role.
+type roles struct {
+	Store
+	m map[int64]Role
+}
+
+func (r roles) Role(_ context.Context, id int64) (Role, error) { return r.m[id], nil }

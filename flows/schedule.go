@@ -166,7 +166,7 @@ func (c *conv) scheduleButton(d *ScheduleDraft) error {
 			c.say(Reply{Edit: true, Text: T("jadwal.mulai_lampau"), Buttons: back})
 			return nil
 		}
-		n, err := c.e.store.ChangeBatch(c.ctx, d.BatchID, d.Change, c.e.now())
+		n, err := c.e.store.ChangeBatch(c.ctx, d.BatchID, d.Change, c.e.now(), c.actor())
 		return c.scheduleDone("jadwal.disimpan", n, err)
 	case "x":
 		course, b, err := c.e.store.Batch(c.ctx, d.BatchID)
@@ -181,7 +181,7 @@ func (c *conv) scheduleButton(d *ScheduleDraft) error {
 		if c.st.Step != stepScheduleCancel {
 			return c.expired()
 		}
-		n, err := c.e.store.CancelBatch(c.ctx, d.BatchID, c.e.now())
+		n, err := c.e.store.CancelBatch(c.ctx, d.BatchID, c.e.now(), c.actor())
 		return c.scheduleDone("jadwal.dibatalkan", n, err)
 	case "o":
 		return c.askOpenSurvey(d)

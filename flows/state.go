@@ -35,6 +35,10 @@ type State struct {
 	// Answering is the enrolment whose survey is being answered; the answers themselves are
 	// in Postgres.
 	Answering int64 `json:"answering,omitempty"`
+	// StaffRole is the role being given (/admin, "Tambah admin").
+	StaffRole string `json:"staff_role,omitempty"`
+	// Announce is the announcement being written (/siaran).
+	Announce *AnnounceDraft `json:"announce,omitempty"`
 }
 
 // Draft is the profile being typed.

@@ -26,7 +26,7 @@ func (c *conv) openSurveyNow(d *ScheduleDraft) error {
 	if c.st.Step != stepScheduleSurvey {
 		return c.expired()
 	}
-	n, err := c.e.store.OpenSurveyNow(c.ctx, d.BatchID, c.e.now())
+	n, err := c.e.store.OpenSurveyNow(c.ctx, d.BatchID, c.e.now(), c.actor())
 	var text Text
 	switch {
 	case errors.Is(err, ErrSurveyClosed):

@@ -25,17 +25,17 @@ func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now)
+	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now, testActor)
 	if err != nil || rep.CoursesAdded != 1 || rep.BatchesAdded != 1 {
 		t.Fatalf("first import %+v %v", rep, err)
 	}
-	rep, err = db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now)
+	rep, err = db.Import(ctx, []catalogfile.Course{sampleCourse(30)}, now, testActor)
 	if err != nil || counts(rep) != [6]int{0, 0, 1, 0, 0, 1} {
 		t.Errorf("same file again %+v %v", rep, err)
 	}
 	changed := sampleCourse(35)
 	changed.Title = "Analisis Jabatan dan Beban Kerja"
-	rep, err = db.Import(ctx, []catalogfile.Course{changed}, now)
+	rep, err = db.Import(ctx, []catalogfile.Course{changed}, now, testActor)
 	if err != nil || counts(rep) != [6]int{0, 1, 0, 0, 1, 0} {
 		t.Errorf("changed file %+v %v", rep, err)
 	}
@@ -55,7 +55,7 @@ func TestMoreSeatsGoToTheWaitingListFirst(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -71,7 +71,7 @@ func TestMoreSeatsGoToTheWaitingListFirst(t *testing.T) {
 		}
 		enrolled = append(enrolled, e)
 	}
-	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(3)}, now)
+	rep, err := db.Import(ctx, []catalogfile.Course{sampleCourse(3)}, now, testActor)
 	if err != nil || len(rep.Promotions) != 2 || rep.Promotions[0].ChatID != 2 || rep.Promotions[1].ChatID != 3 {
 		t.Fatalf("quota 1 → 3: %+v %v", rep.Promotions, err)
 	}
@@ -85,7 +85,7 @@ func TestEnrolWaitCancelPromote(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -149,7 +149,7 @@ func TestWindowAndClash(t *testing.T) {
 	b.Code, b.Title = "TEK-02", "Naskah Dinas"
 	b.Batches[0].Start = b.Batches[0].Start.Add(24 * time.Hour) // overlaps a's three days
 	b.Batches[0].End = b.Batches[0].Start.Add(8 * time.Hour)
-	if _, err := db.Import(ctx, []catalogfile.Course{a, b}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{a, b}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	p := participant(1, "198609262015051001")
@@ -176,12 +176,12 @@ func TestWithdrawnCourseTakesNoEnrolment(t *testing.T) {
 	db := storagetest.DB(t)
 	ctx := context.Background()
 	c := sampleCourse(10)
-	if _, err := db.Import(ctx, []catalogfile.Course{c}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
 	c.Published = false
-	if _, err := db.Import(ctx, []catalogfile.Course{c}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	p := participant(1, "198609262015051001")

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,7 +17,7 @@ import (
 // or updated in one transaction, so a file is imported whole or not at all, and importing the
 // same file again changes nothing. Batches missing from the file are left alone: they may
 // have participants, and a cancellation is an admin's decision, not a side effect.
-func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time.Time) (flows.ImportReport, error) {
+func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time.Time, by flows.Actor) (flows.ImportReport, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the batches the file may change in id order first, as every other writer does,
@@ -42,7 +43,9 @@ func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time
 				}
 			}
 		}
-		return nil
+		return audit(tx, now, by, flows.AuditImport, fmt.Sprintf("%d pelatihan", len(courses)),
+			fmt.Sprintf("pelatihan +%d ~%d, angkatan +%d ~%d, diberi tahu %d", rep.CoursesAdded, rep.CoursesChanged,
+				rep.BatchesAdded, rep.BatchesChanged, rep.Notified))
 	})
 	return rep, err
 }

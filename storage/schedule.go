@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -14,7 +15,7 @@ import (
 // ChangeBatch implements flows.Admin: the new dates or place (what the change does not set
 // stays as it is now), the notice to everyone enrolled or waiting and their reminders moved,
 // all in one transaction. The same change twice tells nobody the second time.
-func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time) (int, error) {
+func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time, by flows.Actor) (int, error) {
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b batchRow
@@ -34,7 +35,10 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 		if err != nil {
 			return mapErr(err, "change batch")
 		}
-		return db.scheduleChanged(tx, before, next, now, &rep)
+		if err := db.scheduleChanged(tx, before, next, now, &rep); err != nil {
+			return err
+		}
+		return audit(tx, now, by, flows.AuditChangeBatch, batchSubject(tx, b), changeDetail(before, next))
 	})
 	return rep.Notified, err
 }
@@ -70,7 +74,7 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 }
 
 // CancelBatch implements flows.Admin.
-func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (int, error) {
+func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time, by flows.Actor) (int, error) {
 	notified := 0
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b batchRow
@@ -89,6 +93,9 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		rows, err := db.notifyBatch(tx, b.ID, liveStatuses, func(r enrolmentRow) []river.InsertManyParams {
 			return []river.InsertManyParams{{Args: flows.BatchCancelNotice{EnrolmentID: r.ID}}}
 		})
+		if err == nil {
+			err = audit(tx, now, by, flows.AuditCancelBatch, batchSubject(tx, b), fmt.Sprintf("%d peserta", len(rows)))
+		}
 		if err != nil || len(rows) == 0 {
 			return err
 		}
@@ -105,4 +112,20 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time) (in
 		return db.dropSeatJobs(tx, ids)
 	})
 	return notified, err
+}
+
+// batchSubject names a batch in the audit log: its course's code and its name.
+func batchSubject(tx *gorm.DB, b batchRow) string {
+	var code string
+	tx.Raw("SELECT code FROM courses WHERE id = ?", b.CourseID).Scan(&code)
+	return code + " " + b.Name
+}
+
+// changeDetail says what a change of a batch did, for the audit log.
+func changeDetail(before, next flows.Batch) string {
+	const layout = "2006-01-02 15:04"
+	z := before.Zone()
+	return fmt.Sprintf("%s – %s, %s → %s – %s, %s", before.StartsAt.In(z).Format(layout), before.EndsAt.In(z).Format(layout),
+		before.Location+" "+before.OnlineURL, next.StartsAt.In(z).Format(layout), next.EndsAt.In(z).Format(layout),
+		next.Location+" "+next.OnlineURL)
 }

@@ -249,3 +249,6 @@ func TestStateAndLocks(t *testing.T) {
 		t.Error("handled update not recognised")
 	}
 }
+
+// testActor is who the audit log names for changes a test makes.
+var testActor = flows.Actor{ID: 1, Name: "uji"}

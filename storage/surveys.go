@@ -85,7 +85,7 @@ func (db *DB) SurveyOf(ctx context.Context, batchID int64) (flows.Survey, error)
 
 // OpenSurveyNow implements flows.Surveys: the survey opens and everyone holding a seat who
 // has not answered is invited, in one transaction.
-func (db *DB) OpenSurveyNow(ctx context.Context, batchID int64, now time.Time) (int, error) {
+func (db *DB) OpenSurveyNow(ctx context.Context, batchID int64, now time.Time, by flows.Actor) (int, error) {
 	invited := 0
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b batchRow
@@ -106,7 +106,10 @@ func (db *DB) OpenSurveyNow(ctx context.Context, batchID int64, now time.Time) (
 			return []river.InsertManyParams{{Args: flows.SurveyInvitation{EnrolmentID: r.ID, EndsAt: b.EndsAt.UTC(), Now: true}}}
 		})
 		invited = len(rows)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(tx, now, by, flows.AuditOpenSurvey, batchSubject(tx, b), fmt.Sprintf("%d peserta", invited))
 	})
 	return invited, err
 }

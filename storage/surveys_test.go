@@ -29,7 +29,7 @@ func surveyFixture(t *testing.T) (db *storage.DB, b flows.Batch, enrolments []fl
 	}
 	c := sampleCourse(5)
 	c.Batches[0].Trainers = []string{"Dr. Ani", "Budi, M.Si."}
-	if _, err := db.Import(ctx, []catalogfile.Course{c}, now); err != nil {
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor); err != nil {
 		t.Fatal(err)
 	}
 	_, batches, _ := db.Course(ctx, "TEK-01")
@@ -130,9 +130,9 @@ func TestTemplateVersions(t *testing.T) {
 	step("a new binary", v, err, 2, true)
 	mine := tpl
 	mine.Title = "Milik instansi"
-	v, err = db.SaveTemplate(ctx, mine)
+	v, err = db.SaveTemplate(ctx, mine, testActor)
 	step("the agency's own", v, err, 3, true)
-	v, err = db.SaveTemplate(ctx, mine)
+	v, err = db.SaveTemplate(ctx, mine, testActor)
 	step("the agency's again", v, err, 3, false)
 	tpl.Title = "Bawaan lebih baru"
 	v, err = db.SeedTemplate(ctx, tpl)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -15,17 +16,19 @@ import (
 )
 
 // SaveTemplate implements flows.Surveys: an agency's template.
-func (db *DB) SaveTemplate(ctx context.Context, t survey.Template) (flows.TemplateVersion, error) {
-	return db.saveTemplate(ctx, t, false)
+func (db *DB) SaveTemplate(ctx context.Context, t survey.Template, by flows.Actor) (flows.TemplateVersion, error) {
+	return db.saveTemplate(ctx, t, &by)
 }
 
 // SeedTemplate stores the template shipped with the bot, as a new version when it changed,
 // unless an agency has loaded a template of its own under the same key: theirs stays.
 func (db *DB) SeedTemplate(ctx context.Context, t survey.Template) (flows.TemplateVersion, error) {
-	return db.saveTemplate(ctx, t, true)
+	return db.saveTemplate(ctx, t, nil)
 }
 
-func (db *DB) saveTemplate(ctx context.Context, t survey.Template, shipped bool) (flows.TemplateVersion, error) {
+// saveTemplate stores an agency's template (by names who loaded it) or the shipped one (by nil).
+func (db *DB) saveTemplate(ctx context.Context, t survey.Template, by *flows.Actor) (flows.TemplateVersion, error) {
+	shipped := by == nil
 	body, err := json.Marshal(t)
 	if err != nil {
 		return flows.TemplateVersion{}, fmt.Errorf("encode template: %w", err)
@@ -53,10 +56,14 @@ func (db *DB) saveTemplate(ctx context.Context, t survey.Template, shipped bool)
 			return nil
 		}
 		out.Version, out.Added = latest.Version+1, true
-		return mapErr(tx.Clauses(clause.OnConflict{DoNothing: true}).Table("survey_templates").Create(map[string]any{
+		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Table("survey_templates").Create(map[string]any{
 			"key": t.Key, "version": out.Version, "title": t.Title, "anonymous": t.Anonymous,
 			"body": string(body), "digest": digest, "shipped": shipped,
-		}).Error, "save template")
+		}).Error
+		if err != nil || shipped {
+			return mapErr(err, "save template")
+		}
+		return audit(tx, time.Now(), *by, flows.AuditTemplate, t.Key, fmt.Sprintf("versi %d", out.Version))
 	})
 	return out, err
 }

@@ -262,3 +262,50 @@ func (u *User) Block() {
 	u.blocked = true
 	u.s.chatFor(u.privateChat()).log = append(u.s.chatFor(u.privateChat()).log, "user      blocked the bot")
 }
+
+// SendFormatted sends text with formatting entities (bold, links, ...), as a Telegram app
+// sends what the user formatted.
+func (u *User) SendFormatted(text string, entities []models.MessageEntity) int64 {
+	return u.message(u.privateChat(), func(m *models.Message) string {
+		m.Text, m.Entities = text, entities
+		return strconv.Quote(text) + " (formatted)"
+	})
+}
+
+// SendPhotoCaption sends a photo with a caption.
+func (u *User) SendPhotoCaption(caption string) int64 {
+	return u.message(u.privateChat(), func(m *models.Message) string {
+		f := u.s.addFile(File{Name: "photo.jpg", Content: []byte("fake-jpeg")}, "photos")
+		m.Photo = []models.PhotoSize{{FileID: f.id + "-small", FileUniqueID: f.unique + "-small", Width: 90, Height: 90},
+			{FileID: f.id, FileUniqueID: f.unique, Width: 320, Height: 320, FileSize: len(f.Content)}}
+		m.Caption = caption
+		return "[photo] " + strconv.Quote(caption)
+	})
+}
+
+// SendDocumentCaption sends a document with a caption.
+func (u *User) SendDocumentCaption(fileName string, content []byte, caption string) int64 {
+	return u.message(u.privateChat(), func(m *models.Message) string {
+		f := u.s.addFile(File{Name: fileName, Content: content}, "documents")
+		m.Document = &models.Document{FileID: f.id, FileUniqueID: f.unique, FileName: fileName, FileSize: int64(len(content))}
+		m.Caption = caption
+		return "[document " + fileName + "] " + strconv.Quote(caption)
+	})
+}
+
+// Forward forwards to the bot a text message that from wrote; hidden forwards it as from an
+// account that hides itself in forwards.
+func (u *User) Forward(from *User, text string, hidden bool) int64 {
+	return u.message(u.privateChat(), func(m *models.Message) string {
+		m.Text = text
+		if hidden {
+			m.ForwardOrigin = &models.MessageOrigin{Type: models.MessageOriginTypeHiddenUser,
+				MessageOriginHiddenUser: &models.MessageOriginHiddenUser{Type: models.MessageOriginTypeHiddenUser, SenderUserName: from.FirstName}}
+		} else {
+			fm := from.model()
+			m.ForwardOrigin = &models.MessageOrigin{Type: models.MessageOriginTypeUser,
+				MessageOriginUser: &models.MessageOriginUser{Type: models.MessageOriginTypeUser, SenderUser: fm}}
+		}
+		return fmt.Sprintf("[forwarded from %s] %q", from.FirstName, text)
+	})
+}

@@ -182,3 +182,6 @@ func newUserID() int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// testActor is who the audit log names for changes a test makes directly.
+var testActor = flows.Actor{ID: 1, Name: "uji"}

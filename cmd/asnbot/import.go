@@ -41,7 +41,7 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 		return err
 	}
 	defer db.Close()
-	rep, err := db.Import(ctx, courses, time.Now())
+	rep, err := db.Import(ctx, courses, time.Now(), commandLine)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func importSurvey(ctx context.Context, cfg Config, args []string, stdout io.Writ
 		return err
 	}
 	defer db.Close()
-	v, err := db.SaveTemplate(ctx, t)
+	v, err := db.SaveTemplate(ctx, t, commandLine)
 	if err != nil {
 		return err
 	}
@@ -105,3 +105,6 @@ func refused(stdout io.Writer, file string, problems []flows.Text) error {
 	}
 	return fmt.Errorf("%s: %d problems, nothing imported", file, len(problems))
 }
+
+// commandLine names the command line in the audit log.
+var commandLine = flows.Actor{Name: "baris perintah"}

@@ -63,5 +63,5 @@ func TestAdminSendsCatalogueFile(t *testing.T) {
 	p := h.tg.User(newUserID(), "Lina")
 	h.seedParticipant(p, 4)
 	p.SendDocument("katalog.csv", good)
-	expect(t, p, "belum bisa membaca")
+	expect(t, p, "khusus untuk admin")
 }

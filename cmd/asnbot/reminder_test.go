@@ -178,7 +178,7 @@ func TestScheduleChangeIsToldOnceAndMovesReminders(t *testing.T) {
 		moved := b
 		moved.Start, moved.End = b.Start.AddDate(0, 0, days), b.End.AddDate(0, 0, days)
 		moved.Location = place
-		rep, err := h.db.Import(context.Background(), []catalogfile.Course{course("CHG-01", "Manajemen Risiko", moved)}, testNow)
+		rep, err := h.db.Import(context.Background(), []catalogfile.Course{course("CHG-01", "Manajemen Risiko", moved)}, testNow, testActor)
 		if err != nil || rep.Notified != 1 {
 			t.Fatalf("import: %+v %v", rep, err)
 		}
@@ -195,7 +195,7 @@ func TestScheduleChangeIsToldOnceAndMovesReminders(t *testing.T) {
 	// Importing the final file again tells nobody anything.
 	final := b
 	final.Start, final.End, final.Location = b.Start.AddDate(0, 0, 14), b.End.AddDate(0, 0, 14), "Hotel Grasia, Semarang"
-	rep, _ := h.db.Import(context.Background(), []catalogfile.Course{course("CHG-01", "Manajemen Risiko", final)}, testNow)
+	rep, _ := h.db.Import(context.Background(), []catalogfile.Course{course("CHG-01", "Manajemen Risiko", final)}, testNow, testActor)
 	if rep.Notified != 0 {
 		t.Errorf("an unchanged file notified %d", rep.Notified)
 	}

@@ -125,7 +125,7 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	}
 	// Saving the same change again directly tells no one.
 	if n, err := h.db.ChangeBatch(ctx, id, flows.BatchChange{Place: true, Location: "Hotel <Patra>, Semarang",
-		OnlineURL: "https://zoom.example/j/123"}, testNow); err != nil || n != 0 {
+		OnlineURL: "https://zoom.example/j/123"}, testNow, testActor); err != nil || n != 0 {
 		t.Errorf("the same change again: %d told, %v", n, err)
 	}
 	// Another command leaves an unsaved change behind, and works.
@@ -144,7 +144,7 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	}
 	// A participant cannot use it.
 	people[0].Send("/ubahjadwal JDW-01 Angkatan I")
-	expect(t, people[0], "tidak saya kenal")
+	expect(t, people[0], "khusus untuk admin")
 }
 
 // TestAdminCancelsABatch: everyone concerned is told once, offered the course's other open
@@ -190,7 +190,7 @@ func TestAdminCancelsABatch(t *testing.T) {
 	people[0].Press(t, m, "📝 Angkatan II · Kamis, 21 Januari 2027")
 	expect(t, people[0], "Angkatan II")
 	// Cancelling again directly does nothing more.
-	if n, err := h.db.CancelBatch(ctx, id, testNow); err != nil || n != 0 {
+	if n, err := h.db.CancelBatch(ctx, id, testNow, testActor); err != nil || n != 0 {
 		t.Errorf("cancelling again: %d told, %v", n, err)
 	}
 	// The cancelled batch is gone from the catalogue page.

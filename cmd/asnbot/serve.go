@@ -76,7 +76,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		return err
 	}
 	engine := flows.New(flows.Config{Store: db, States: rdb, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
-		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules})
+		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules, BotUsername: username})
 	co := rdb
 	pipe := bot.NewPipeline(bot.PipelineConfig{
 		Handler: engine, Sender: sender, Coordinator: co, Metrics: metrics, Log: log,

@@ -101,13 +101,13 @@ func TestSurveyInvitationsFollowTheClock(t *testing.T) {
 	}
 	// The moved batch ends a week later; the cancelled one never.
 	moveID, offID := h.batchID("SRV-MOVE", "Angkatan I"), h.batchID("SRV-OFF", "Angkatan I")
-	if _, err := h.db.ChangeBatch(ctx, moveID, flowsDates(time.Date(2027, 1, 18, 8, 0, 0, 0, wib), time.Date(2027, 1, 20, 16, 0, 0, 0, wib)), testNow); err != nil {
+	if _, err := h.db.ChangeBatch(ctx, moveID, flowsDates(time.Date(2027, 1, 18, 8, 0, 0, 0, wib), time.Date(2027, 1, 20, 16, 0, 0, 0, wib)), testNow, testActor); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.surveyJobs(seats["SRV-MOVE"]); len(got) != 3 || got[0] != "invitation@2027-01-20 17:00" {
 		t.Errorf("moved batch's survey jobs %v", got)
 	}
-	if _, err := h.db.CancelBatch(ctx, offID, testNow); err != nil {
+	if _, err := h.db.CancelBatch(ctx, offID, testNow, testActor); err != nil {
 		t.Fatal(err)
 	}
 	if got := h.surveyJobs(seats["SRV-OFF"]); len(got) != 0 {
@@ -425,7 +425,7 @@ func TestOwnTemplateResumeAndResults(t *testing.T) {
 	id := h.batchID("TEK-02", "Angkatan I")
 	people, seats := h.enrolled(t, id, 600, "Citra", "Dedi", "Eka", "Fikri")
 	citra := people[0]
-	if n, err := h.db.OpenSurveyNow(ctx, id, testNow); err != nil || n != 4 {
+	if n, err := h.db.OpenSurveyNow(ctx, id, testNow, testActor); err != nil || n != 4 {
 		t.Fatalf("open now: %d %v", n, err)
 	}
 	inv := nextWith(t, citra, "Evaluasi pelatihan")
@@ -536,7 +536,7 @@ func TestOwnTemplateResumeAndResults(t *testing.T) {
 	expect(t, fikri, "sudah ditutup")
 	// Only admins see results.
 	fikri.Send("/hasil TEK-02")
-	expect(t, fikri, "tidak saya kenal")
+	expect(t, fikri, "khusus untuk admin")
 }
 
 // TestSurveyImportCommand: `asnbot survey-import` refuses a broken template, printing each

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -30,7 +31,27 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		return nil, fmt.Errorf("job pool: %w", err)
 	}
 	ws := river.NewWorkers()
-	flows.AddNoticeWorkers(ws, &bot.Courier{Records: db, Sender: sender, Now: now})
+	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate)}
+	flows.AddNoticeWorkers(ws, courier)
+	flows.AddAnnouncementWorkers(ws, courier)
+	admins := map[int64]bool{}
+	for _, id := range cfg.AdminIDs {
+		admins[id] = true
+	}
+	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, job *river.Job[flows.StaffCommands]) error {
+		role := flows.RoleAdmin
+		if !admins[job.Args.TelegramID] {
+			var err error
+			if role, err = db.Role(ctx, job.Args.TelegramID); err != nil {
+				return err
+			}
+		}
+		err := bot.SetStaffCommands(ctx, sender, job.Args.TelegramID, role)
+		if errors.Is(err, bot.ErrUnreachable) || bot.Permanent(err) {
+			return nil // a chat that does not exist yet, or refuses: the menu is not worth retrying
+		}
+		return err
+	}))
 	rc := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.JobWorkers}},
 		Workers: ws,
