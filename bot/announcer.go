@@ -20,6 +20,8 @@ type announceRecords interface {
 	// RecordOutcome counts what became of one recipient.
 	RecordOutcome(ctx context.Context, id, participant int64, o flows.Outcome, reason string, now time.Time,
 		showEvery time.Duration) (a flows.Announcement, show, finished bool, err error)
+	// AnnouncementStatus is an announcement's status now (sending, stopped, ...).
+	AnnouncementStatus(ctx context.Context, id int64) (string, error)
 	// SetStatusMessage records the message that shows an announcement's progress.
 	SetStatusMessage(ctx context.Context, id int64, messageID int) error
 	// Unreached lists whom it did not reach.
@@ -70,8 +72,14 @@ func (c *Courier) SendAnnouncement(ctx context.Context, id, participant, job int
 		outcome, reason = flows.OutcomeUnreachable, "bot diblokir atau akun tidak aktif"
 	default:
 		key := "siaran:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(participant, 10)
-		err := c.deliverOnce(ctx, "job:"+strconv.FormatInt(job, 10), key, r.Participant.ChatID, flows.AnnouncementReplies(a, r))
+		still := func(ctx context.Context) (bool, error) { // "Hentikan" may have been pressed while it waited
+			status, err := c.Records.AnnouncementStatus(ctx, id)
+			return status == flows.AnnSending, err
+		}
+		err := c.deliverOnce(ctx, "job:"+strconv.FormatInt(job, 10), key, r.Participant.ChatID, flows.AnnouncementReplies(a, r), still)
 		switch {
+		case errors.Is(err, errCalledOff):
+			outcome, reason = flows.OutcomeSkipped, "dihentikan"
 		case errors.Is(err, ErrUnreachable):
 			outcome, reason = flows.OutcomeUnreachable, "bot diblokir atau akun tidak aktif"
 		case err != nil && (lastTry || Permanent(err)):

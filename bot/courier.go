@@ -44,6 +44,9 @@ type Courier struct {
 
 var _ flows.Courier = (*Courier)(nil)
 
+// errCalledOff: what was being sent was called off while it waited (a stopped announcement).
+var errCalledOff = errors.New("called off")
+
 // Deliver implements flows.Courier: load what the notice is about, drop it for someone who
 // blocked the bot, check it, and send what it says once, or plan it for later.
 func (c *Courier) Deliver(ctx context.Context, d flows.Delivery) error {
@@ -66,7 +69,7 @@ func (c *Courier) Deliver(ctx context.Context, d flows.Delivery) error {
 	if d.Job != 0 {
 		owner = "job:" + strconv.FormatInt(d.Job, 10)
 	}
-	err = c.deliverOnce(ctx, owner, key, p.ChatID, l.Replies)
+	err = c.deliverOnce(ctx, owner, key, p.ChatID, l.Replies, nil)
 	if errors.Is(err, ErrUnreachable) {
 		return nil // marked unreachable by the sender; retrying will not help
 	}
@@ -75,8 +78,11 @@ func (c *Courier) Deliver(ctx context.Context, d flows.Delivery) error {
 
 // deliverOnce sends each reply to chatID unless it was sent already (one delivery record per
 // reply, so a retry resends only what did not go). A failed send releases its record for the
-// job's retry; a chat that refuses messages (ErrUnreachable) is final.
-func (c *Courier) deliverOnce(ctx context.Context, owner, key string, chatID int64, replies []flows.Reply) error {
+// job's retry; a chat that refuses messages (ErrUnreachable) is final. still, when set, is
+// asked after the wait for the rate limit, which may be long: false drops what is left
+// (errCalledOff), as a stopped announcement must.
+func (c *Courier) deliverOnce(ctx context.Context, owner, key string, chatID int64, replies []flows.Reply,
+	still func(context.Context) (bool, error)) error {
 	s := c.Sender
 	for i, rep := range replies {
 		k := key + "/" + strconv.Itoa(i)
@@ -91,6 +97,17 @@ func (c *Courier) deliverOnce(ctx context.Context, owner, key string, chatID int
 		if s.Throttle != nil {
 			if done, err = s.Throttle.Wait(ctx, chatID); err != nil {
 				_ = c.Records.ReleaseDelivery(context.WithoutCancel(ctx), k)
+				return err
+			}
+		}
+		if still != nil {
+			ok, err := still(ctx)
+			if err != nil || !ok {
+				done()
+				_ = c.Records.ReleaseDelivery(context.WithoutCancel(ctx), k)
+				if err == nil {
+					err = errCalledOff
+				}
 				return err
 			}
 		}

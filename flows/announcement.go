@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -271,7 +272,7 @@ func AnnouncementStatus(a Announcement, ratePerSecond float64) Reply {
 	left := a.Remaining()
 	eta := time.Duration(0)
 	if ratePerSecond > 0 {
-		eta = time.Duration(float64(left) / ratePerSecond * float64(time.Second)).Round(time.Second)
+		eta = time.Duration(math.Ceil(float64(left)/ratePerSecond)) * time.Second
 	}
 	key := "siaran.status_jalan"
 	switch a.Status {

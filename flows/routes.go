@@ -75,7 +75,7 @@ func routes() table {
 					stepAnnBody:     withAnnounce((*conv).announceBody),
 					stepAnnPeek:     (*conv).useButtons,
 					stepAnnAt:       withAnnounce((*conv).announceAt),
-					stepAnnNight:    (*conv).useButtons,
+					stepAnnNight:    withAnnounce((*conv).announceAt), // another time may be typed
 				},
 				lost: (*conv).leave,
 			},

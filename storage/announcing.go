@@ -62,15 +62,16 @@ func (db *DB) AnnouncementTo(ctx context.Context, id, participantID int64) (a fl
 		return a, r, false, false, err
 	}
 	var row struct {
-		recipientRow
-		Status string
+		ParticipantID int64
+		EnrolmentID   *int64
+		Status        string
 	}
 	res := g.Raw(`SELECT participant_id, enrolment_id, status FROM announcement_recipients
 		WHERE announcement_id = ? AND participant_id = ?`, id, participantID).Scan(&row)
 	if res.Error != nil || res.RowsAffected == 0 {
 		return a, r, false, false, mapErr(res.Error, "announcement recipient")
 	}
-	r, found, err = db.recipient(g, row.recipientRow)
+	r, found, err = db.recipient(g, recipientRow{ParticipantID: row.ParticipantID, EnrolmentID: row.EnrolmentID})
 	return a, r, row.Status == "pending", found, err
 }
 
@@ -150,4 +151,12 @@ func (db *DB) Unreached(ctx context.Context, id int64) ([]flows.Unreached, error
 func (db *DB) SetStatusMessage(ctx context.Context, id int64, messageID int) error {
 	return mapErr(db.gorm.WithContext(ctx).Exec("UPDATE announcements SET status_message = ? WHERE id = ?", messageID, id).Error,
 		"status message")
+}
+
+// AnnouncementStatus reads an announcement's status alone: asked before every send, so that
+// "Hentikan" stops even the messages already waiting for the rate limit.
+func (db *DB) AnnouncementStatus(ctx context.Context, id int64) (string, error) {
+	var status string
+	err := db.gorm.WithContext(ctx).Raw("SELECT status FROM announcements WHERE id = ?", id).Scan(&status).Error
+	return status, mapErr(err, "announcement status")
 }
