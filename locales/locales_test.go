@@ -81,6 +81,9 @@ func TestTemplatesParse(t *testing.T) {
 			if _, err := template.New(key).Parse(text); err != nil {
 				t.Errorf("%s: %s: %v", path, key, err)
 			}
+			if bareAmp.MatchString(text) {
+				t.Errorf("%s: %s: a bare \"&\" breaks Telegram's HTML: write &amp;", path, key)
+			}
 			if strings.Contains(text, "kamu") || strings.Contains(text, "Kamu") {
 				t.Errorf("%s: %s: use the polite \"Anda\", not \"kamu\"", path, key)
 			}
@@ -91,6 +94,9 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// bareAmp is an ampersand that starts no HTML entity.
+var bareAmp = regexp.MustCompile(`&($|[^a-z#]|[a-z]+[^a-z;])`)
 
 func walk(v any, prefix string, fn func(key, text string)) {
 	switch v := v.(type) {
