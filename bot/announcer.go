@@ -152,3 +152,35 @@ func (c *Courier) report(ctx context.Context, a flows.Announcement) error {
 	}
 	return c.Records.DeliverySent(context.WithoutCancel(ctx), key)
 }
+
+// noticeReports is what the reports of a change's notices need of Postgres.
+type noticeReports interface {
+	NoticeOutcomes(ctx context.Context, r flows.NoticeReport) (flows.NoticeOutcomes, error)
+	PutOffReport(ctx context.Context, r flows.NoticeReport, at time.Time) error
+}
+
+var _ flows.NoticeReporter = (*Courier)(nil)
+
+// ReportNotices implements flows.NoticeReporter: once every notice of a change has been
+// tried (or after a day), the admin who made it hears how many were reached and who was not.
+func (c *Courier) ReportNotices(ctx context.Context, r flows.NoticeReport) error {
+	o, err := c.Records.NoticeOutcomes(ctx, r)
+	if err != nil {
+		return err
+	}
+	now := c.Now()
+	if o.Pending > 0 && now.Before(r.Since.Add(flows.NoticeReportWait)) {
+		return c.Records.PutOffReport(ctx, r, now.Add(flows.NoticeReportEvery))
+	}
+	replies, err := flows.NoticeReportReplies(r, o)
+	if err != nil {
+		return err
+	}
+	key := "laporan:" + r.Notice + ":" + strconv.FormatInt(r.BatchID, 10) + ":" + strconv.Itoa(r.Revision)
+	err = c.deliverOnce(ctx, "", key, r.Chat, replies, nil)
+	if errors.Is(err, ErrUnreachable) || Permanent(err) {
+		c.Sender.Log.Warn("notice report not sent", "batch", r.BatchID, "err", err)
+		return nil // the admin's chat refuses it: trying again will not help
+	}
+	return err
+}

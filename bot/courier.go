@@ -27,6 +27,7 @@ type Records interface {
 	// DeliverySent marks a claimed message as sent.
 	DeliverySent(ctx context.Context, key string) error
 	announceRecords
+	noticeReports
 }
 
 // Courier delivers the notices flows declares (flows.Notice), each from its own job. The job

@@ -250,7 +250,7 @@ func ptrTo[T any](v T) *T { return &v }
 
 // Permanent reports whether err is an answer that trying again will not change (a 400).
 func Permanent(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	c, _, _ := classify(err)

@@ -112,7 +112,7 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now 
 		return mapErr(err, "update batch")
 	}
 	rep.BatchesChanged++
-	if err := db.scheduleChanged(tx, before, have.domain(), now, rep); err != nil {
+	if _, _, err := db.scheduleChanged(tx, before, have.domain(), now, rep); err != nil {
 		return err
 	}
 	if want.Quota > oldQuota && have.Status == string(flows.BatchOpen) && now.Before(want.StartsAt) {

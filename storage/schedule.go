@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -35,7 +37,11 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 		if err != nil {
 			return mapErr(err, "change batch")
 		}
-		if err := db.scheduleChanged(tx, before, next, now, &rep); err != nil {
+		told, revision, err := db.scheduleChanged(tx, before, next, now, &rep)
+		if err != nil {
+			return err
+		}
+		if err := db.planReport(ctx, tx, flows.ChangeNotice{}.Kind(), b.ID, revision, told, by, now); err != nil {
 			return err
 		}
 		return audit(tx, now, by, flows.AuditChangeBatch, batchSubject(tx, b), changeDetail(before, next))
@@ -46,19 +52,20 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 // scheduleChanged, inside the transaction of a change (in chat or by an import), tells
 // everyone enrolled or waiting in a batch whose dates or place changed (a notice each, old
 // and new side by side) and moves the reminders of those with a seat to the new dates.
-func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time, rep *flows.ImportReport) error {
+// It returns the enrolments told and the batch's new count of changes.
+func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time, rep *flows.ImportReport) ([]int64, int, error) {
 	if old.StartsAt.Equal(next.StartsAt) && old.EndsAt.Equal(next.EndsAt) && old.Location == next.Location &&
 		old.OnlineURL == next.OnlineURL && old.TimeZone == next.TimeZone {
-		return nil // quota or registration window only: nothing a participant must act on
+		return nil, 0, nil // quota or registration window only: nothing a participant must act on
 	}
 	var revision int
 	if err := tx.Raw("UPDATE batches SET revision = revision + 1 WHERE id = ? RETURNING revision", old.ID).Scan(&revision).Error; err != nil {
-		return mapErr(err, "batch revision")
+		return nil, 0, mapErr(err, "batch revision")
 	}
 	// The reminders of the old dates go first: the new ones are planned with the notices.
 	seats := tx.Model(&enrolmentRow{}).Select("id").Where("batch_id = ? AND status = ?", old.ID, string(flows.Registered))
 	if err := db.dropSeatJobs(tx, seats); err != nil {
-		return err
+		return nil, 0, err
 	}
 	rows, err := db.notifyBatch(tx, old.ID, liveStatuses, func(r enrolmentRow) []river.InsertManyParams {
 		jobs := []river.InsertManyParams{{Args: flows.ChangeNotice{EnrolmentID: r.ID, Revision: revision,
@@ -70,7 +77,11 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 		return jobs
 	})
 	rep.Notified += len(rows)
-	return err
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	return ids, revision, err
 }
 
 // CancelBatch implements flows.Admin.
@@ -103,6 +114,9 @@ func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time, by 
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
+		if err := db.planReport(ctx, tx, flows.BatchCancelNotice{}.Kind(), b.ID, 0, ids, by, now); err != nil {
+			return err
+		}
 		err = tx.Model(&enrolmentRow{}).Where("id IN ?", ids).
 			Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error
 		if err != nil {
@@ -128,4 +142,87 @@ func changeDetail(before, next flows.Batch) string {
 	return fmt.Sprintf("%s – %s, %s → %s – %s, %s", before.StartsAt.In(z).Format(layout), before.EndsAt.In(z).Format(layout),
 		before.Location+" "+before.OnlineURL, next.StartsAt.In(z).Format(layout), next.EndsAt.In(z).Format(layout),
 		next.Location+" "+next.OnlineURL)
+}
+
+// planReport plans, in the change's transaction, the report to the admin who made it of how
+// its notices went; a change from the command line, or that told nobody, reports nothing.
+func (db *DB) planReport(ctx context.Context, tx *gorm.DB, notice string, batchID int64, revision int, told []int64,
+	by flows.Actor, now time.Time) error {
+	if by.ID == 0 || len(told) == 0 {
+		return nil
+	}
+	// First looked at a little later: the notices are on their way by then.
+	return db.plan(ctx, tx, river.InsertManyParams{Args: flows.NoticeReport{Notice: notice, BatchID: batchID,
+		Revision: revision, Chat: by.ID, Enrolments: told, Since: now},
+		InsertOpts: &river.InsertOpts{ScheduledAt: now.Add(flows.NoticeReportEvery)}})
+}
+
+// NoticeOutcomes reads where the notices of a report stand: tried (sent, or refused by a
+// chat that blocked the bot) or still to be tried.
+func (db *DB) NoticeOutcomes(ctx context.Context, r flows.NoticeReport) (flows.NoticeOutcomes, error) {
+	g := db.gorm.WithContext(ctx)
+	var out flows.NoticeOutcomes
+	var head struct{ Title, Name string }
+	if err := g.Raw(`SELECT c.title, b.name FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = ?`, r.BatchID).
+		Scan(&head).Error; err != nil {
+		return out, mapErr(err, "report batch")
+	}
+	out.Title, out.Batch = head.Title, head.Name
+	occasion := ""
+	if r.Notice == (flows.ChangeNotice{}).Kind() {
+		occasion = ":" + strconv.Itoa(r.Revision)
+	}
+	var rows []struct {
+		Name, Agency                  string
+		Gone, Unreachable, Sent, Open bool
+	}
+	err := g.Raw(`SELECT coalesce(p.name, '') AS name, coalesce(p.agency, '') AS agency, p.id IS NULL AS gone,
+			p.unreachable_at IS NOT NULL AS unreachable,
+			EXISTS (SELECT 1 FROM deliveries d WHERE d.key = ? || e.id || ? AND d.sent_at IS NOT NULL) AS sent,
+			EXISTS (SELECT 1 FROM river_job j WHERE j.kind = ? AND (j.args->>'enrolment_id')::bigint = e.id
+				AND j.state NOT IN ('completed', 'cancelled', 'discarded')) AS open
+		FROM unnest(?::bigint[]) AS t(id) LEFT JOIN enrolments e ON e.id = t.id
+		LEFT JOIN participants p ON p.id = e.participant_id`,
+		r.Notice+":", occasion+"/0", r.Notice, pq(r.Enrolments)).Scan(&rows).Error
+	if err != nil {
+		return out, mapErr(err, "notice outcomes")
+	}
+	for _, row := range rows {
+		switch {
+		case row.Sent:
+			out.Reached++
+		case row.Gone:
+			out.Unreached = append(out.Unreached, flows.Unreached{Outcome: flows.OutcomeSkipped, Reason: "data dihapus"})
+		case row.Unreachable:
+			out.Unreached = append(out.Unreached, flows.Unreached{Name: row.Name, Agency: row.Agency,
+				Outcome: flows.OutcomeUnreachable, Reason: "bot diblokir atau akun tidak aktif"})
+		case row.Open:
+			out.Pending++
+		default:
+			out.Unreached = append(out.Unreached, flows.Unreached{Name: row.Name, Agency: row.Agency,
+				Outcome: flows.OutcomeFailed, Reason: "tidak terkirim"})
+		}
+	}
+	return out, nil
+}
+
+// PutOffReport plans a notice report again at a later time.
+func (db *DB) PutOffReport(ctx context.Context, r flows.NoticeReport, at time.Time) error {
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return db.plan(ctx, tx, river.InsertManyParams{Args: r, InsertOpts: &river.InsertOpts{ScheduledAt: at}})
+	})
+}
+
+// pq writes ids as a Postgres array literal.
+func pq(ids []int64) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte('}')
+	return b.String()
 }

@@ -145,6 +145,20 @@ func TestAdminMovesABatchInChat(t *testing.T) {
 	// A participant cannot use it.
 	people[0].Send("/ubahjadwal JDW-01 Angkatan I")
 	expect(t, people[0], "khusus untuk admin")
+
+	// Each change saved in chat is reported to the admin once its notices have gone.
+	h.clock.Set(testNow.Add(time.Minute))
+	h.waitJobsDone(t)
+	reports := 0
+	for _, m := range a.Messages() {
+		if strings.Contains(m.Text, "Pemberitahuan perubahan jadwal terkirim") {
+			reports++
+			expectText(t, m, "Pengadaan Barang/Jasa — Angkatan I", "Sampai kepada 3 dari 3 peserta")
+		}
+	}
+	if reports != 2 {
+		t.Errorf("%d reports of two changes", reports)
+	}
 }
 
 // TestAdminCancelsABatch: everyone concerned is told once, offered the course's other open
@@ -157,13 +171,15 @@ func TestAdminCancelsABatch(t *testing.T) {
 	id := h.batchID("JDW-02", "Angkatan I")
 	ctx := context.Background()
 	people, seats := h.enrolled(t, id, 320, "Dewi", "Eko") // Eko waits
+	blocked, _ := h.enrolled(t, id, 330, "Fajar") // waits too, and blocks the bot
+	blocked[0].Block()
 	a := h.tg.User(admin, "Admin")
 	a.Send("/ubahjadwal JDW-02 Angkatan I")
 	card := expect(t, a, "Ubah jadwal angkatan")
 	a.Press(t, card, "🛑 Batalkan angkatan")
-	ask := expect(t, a, "1 peserta terdaftar dan 1 dalam daftar tunggu")
+	ask := expect(t, a, "1 peserta terdaftar dan 2 dalam daftar tunggu")
 	a.Press(t, ask, "🛑 Ya, batalkan angkatan")
-	expect(t, a, "Angkatan dibatalkan", "2 peserta")
+	expect(t, a, "Angkatan dibatalkan", "3 peserta")
 	a.PressData(ask, "j:xy:"+itoa(id)) // a second tap that raced the edit: nothing more happens
 	for _, u := range people {
 		m := nextWith(t, u, "Angkatan dibatalkan")
@@ -192,6 +208,14 @@ func TestAdminCancelsABatch(t *testing.T) {
 	// Cancelling again directly does nothing more.
 	if n, err := h.db.CancelBatch(ctx, id, testNow, testActor); err != nil || n != 0 {
 		t.Errorf("cancelling again: %d told, %v", n, err)
+	}
+	// Once the notices have gone, the admin hears how they went.
+	h.clock.Set(testNow.Add(time.Minute))
+	report := nextWith(t, a, "Pemberitahuan pembatalan terkirim")
+	expectText(t, report, "Kearsipan Digital — Angkatan I", "Sampai kepada 2 dari 3 peserta", "Tidak sampai kepada 1")
+	file := a.Next(t)
+	if file.Document == nil || !strings.Contains(string(sheetRows(t, file.Document.Content)[1][0]), "Fajar") {
+		t.Errorf("the report's file: %+v", file)
 	}
 	// The cancelled batch is gone from the catalogue page.
 	if _, batches, err := h.db.Course(ctx, "JDW-02"); err != nil || len(batches) != 1 || batches[0].Name != "Angkatan II" {

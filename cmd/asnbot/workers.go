@@ -34,6 +34,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate)}
 	flows.AddNoticeWorkers(ws, courier)
 	flows.AddAnnouncementWorkers(ws, courier)
+	flows.AddNoticeReportWorker(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true
