@@ -171,7 +171,7 @@ func TestAdminCancelsABatch(t *testing.T) {
 	id := h.batchID("JDW-02", "Angkatan I")
 	ctx := context.Background()
 	people, seats := h.enrolled(t, id, 320, "Dewi", "Eko") // Eko waits
-	blocked, _ := h.enrolled(t, id, 330, "Fajar") // waits too, and blocks the bot
+	blocked, _ := h.enrolled(t, id, 330, "Fajar")          // waits too, and blocks the bot
 	blocked[0].Block()
 	a := h.tg.User(admin, "Admin")
 	a.Send("/ubahjadwal JDW-02 Angkatan I")
