@@ -277,11 +277,10 @@ func (c *conv) auditFile(from, to time.Time) error {
 	if err != nil {
 		return fmt.Errorf("audit file: %w", err)
 	}
-	if err := c.e.store.Audit(c.ctx, AuditEntry{At: c.e.now(), Actor: c.actor(), Action: AuditExport,
-		Subject: "audit " + from.In(c.e.zone).Format("2006-01-02") + " – " + to.In(c.e.zone).Format("2006-01-02")}); err != nil {
-		return fmt.Errorf("audit the export: %w", err)
-	}
 	name := "audit-" + from.In(c.e.zone).Format("20060102") + "-" + to.In(c.e.zone).Format("20060102") + ".xlsx"
+	if err := c.auditExport(name, len(entries)); err != nil {
+		return err
+	}
 	c.say(Reply{File: &File{Name: name, Content: content, Caption: T("audit.berkas", "Count", len(entries),
 		"From", dateOnly(from.In(c.e.zone)), "To", dateOnly(to.Add(-time.Minute).In(c.e.zone)))}})
 	return nil
@@ -294,4 +293,15 @@ func randomCode() (string, error) {
 		return "", fmt.Errorf("random code: %w", err)
 	}
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)), nil
+}
+
+// auditExport writes an export (a file of personal data or results) to the audit log, before
+// the file goes.
+func (c *conv) auditExport(name string, rows int) error {
+	err := c.e.store.Audit(c.ctx, AuditEntry{At: c.e.now(), Actor: c.actor(), Action: AuditExport, Subject: name,
+		Detail: fmt.Sprintf("%d baris", rows)})
+	if err != nil {
+		return fmt.Errorf("audit the export: %w", err)
+	}
+	return nil
 }

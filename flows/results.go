@@ -97,6 +97,9 @@ func (c *conv) report(course Course, batches []Batch, batchID int64, edit bool) 
 		return fmt.Errorf("results workbook: %w", err)
 	}
 	name := "hasil-" + course.Code + "-" + c.e.now().In(c.e.zone).Format("20060102-1504")
+	if err := c.auditExport(name, len(raw)); err != nil {
+		return err
+	}
 	c.say(Reply{File: &File{Name: name + ".xlsx", Content: xlsx, Caption: T("hasil.berkas_xlsx")}})
 	c.say(Reply{File: &File{Name: name + "-jawaban.csv", Content: table.CSV(), Caption: T("hasil.berkas_csv")}})
 	return nil
@@ -204,8 +207,11 @@ func (c *conv) ikmRecap(args []string) error {
 	if err != nil {
 		return fmt.Errorf("ikm workbook: %w", err)
 	}
-	c.say(Reply{File: &File{Name: "ikm-" + from.Format("200601") + "-" + to.AddDate(0, 0, -1).Format("200601") + ".xlsx",
-		Content: xlsx, Caption: T("hasil.berkas_ikm")}})
+	name := "ikm-" + from.Format("200601") + "-" + to.AddDate(0, 0, -1).Format("200601") + ".xlsx"
+	if err := c.auditExport(name, len(parts)); err != nil {
+		return err
+	}
+	c.say(Reply{File: &File{Name: name, Content: xlsx, Caption: T("hasil.berkas_ikm")}})
 	return nil
 }
 

@@ -47,6 +47,9 @@ func (c *conv) roster() error {
 		return fmt.Errorf("roster: %w", err)
 	}
 	name := "peserta-" + course.Code + "-" + c.e.now().In(c.e.zone).Format("20060102-1504")
+	if err := c.auditExport(name, len(entries)); err != nil {
+		return err
+	}
 	c.say(Reply{File: &File{Name: name + ".csv", Content: table.CSV(), Caption: T("peserta.berkas_csv")}})
 	c.say(Reply{File: &File{Name: name + ".xlsx", Content: xlsx, Caption: T("peserta.berkas_xlsx")}})
 	return nil

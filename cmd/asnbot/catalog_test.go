@@ -393,6 +393,11 @@ func TestAdminRoster(t *testing.T) {
 		!slices.ContainsFunc(cmds, func(c models.BotCommand) bool { return c.Command == "ubahjadwal" }) {
 		t.Errorf("admin commands %+v", cmds)
 	}
+	var exports int64
+	h.db.Gorm().Raw("SELECT count(*) FROM audit_log WHERE action = 'ekspor' AND subject LIKE 'peserta-TEK-ANJAB-%' AND actor = ?", admin).Scan(&exports)
+	if exports != 1 {
+		t.Errorf("the roster export was audited %d times", exports)
+	}
 	// A participant is not an admin.
 	p := h.tg.User(newUserID(), "Joni")
 	h.seedParticipant(p, 50)
