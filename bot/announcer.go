@@ -36,8 +36,14 @@ const statusEvery = 3 * time.Second
 // StartAnnouncement implements flows.Announcer.
 func (c *Courier) StartAnnouncement(ctx context.Context, id int64) error {
 	a, started, err := c.Records.StartAnnouncement(ctx, id, c.Now())
-	if err != nil || !started {
+	if err != nil {
 		return err
+	}
+	if !started {
+		if a.Status == flows.AnnDone && a.Total == 0 {
+			return c.report(ctx, a) // an empty audience, whose first start failed before its report
+		}
+		return nil
 	}
 	if a.Status == flows.AnnDone {
 		return c.report(ctx, a)
@@ -50,6 +56,22 @@ func (c *Courier) StartAnnouncement(ctx context.Context, id int64) error {
 // throttle; what became of them is counted, the status message edited now and then, and the
 // report sent by whichever job finishes the announcement.
 func (c *Courier) SendAnnouncement(ctx context.Context, id, participant, job int64, lastTry bool) error {
+	err := c.sendAnnouncement(ctx, id, participant, job, lastTry)
+	if err != nil && lastTry {
+		// The last try failed before its outcome was counted: count it as failed, or the
+		// announcement would never finish nor report.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		a, _, finished, rerr := c.Records.RecordOutcome(rctx, id, participant, flows.OutcomeFailed, "gagal setelah beberapa kali dicoba",
+			c.Now(), statusEvery)
+		if rerr == nil && finished {
+			_ = c.report(rctx, a)
+		}
+	}
+	return err
+}
+
+func (c *Courier) sendAnnouncement(ctx context.Context, id, participant, job int64, lastTry bool) error {
 	a, r, pending, found, err := c.Records.AnnouncementTo(ctx, id, participant)
 	switch {
 	case errors.Is(err, flows.ErrNotFound):
@@ -88,7 +110,10 @@ func (c *Courier) SendAnnouncement(ctx context.Context, id, participant, job int
 			return err // River tries again, with its backoff
 		}
 	}
-	a, show, finished, err := c.Records.RecordOutcome(ctx, id, participant, outcome, reason, c.Now(), statusEvery)
+	// Counted even when the job's time ran out meanwhile: the message may have gone.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	a, show, finished, err := c.Records.RecordOutcome(rctx, id, participant, outcome, reason, c.Now(), statusEvery)
 	switch {
 	case err != nil:
 		return err

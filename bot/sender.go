@@ -249,8 +249,9 @@ func linkPreview(rep flows.Reply) *models.LinkPreviewOptions {
 func ptrTo[T any](v T) *T { return &v }
 
 // Permanent reports whether err is an answer that trying again will not change (a 400).
+// Anything else (a network error, Postgres or Redis away) may pass.
 func Permanent(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || !errors.Is(err, tgbot.ErrorBadRequest) {
 		return false
 	}
 	c, _, _ := classify(err)

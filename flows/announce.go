@@ -367,7 +367,7 @@ func (c *conv) announceBody(d *AnnounceDraft) error {
 		c.say(Reply{Text: T("siaran.bukan_pesan")})
 		return nil
 	}
-	if len([]rune(PlainOf(body))) > maxBody {
+	if utf16Len(PlainOf(body)) > maxBody {
 		c.say(Reply{Text: T("siaran.terlalu_panjang", "Max", maxBody)})
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	"github.com/riverqueue/river"
 
@@ -258,7 +258,16 @@ func filledLength(body string, fill map[string]any) int {
 		}
 		return strings.Repeat("x", longestDate)
 	})
-	return utf8.RuneCountInString(plain)
+	return utf16Len(plain)
+}
+
+// utf16Len is a text's length as Telegram counts it: in UTF-16 code units (an emoji is two).
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 var tagRE = regexp.MustCompile(`<[^>]*>`)

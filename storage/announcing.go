@@ -48,8 +48,9 @@ func (db *DB) StartAnnouncement(ctx context.Context, id int64, now time.Time) (a
 			a.Status, a.FinishedAt, finished = flows.AnnDone, now, &now
 		}
 		started = true
-		return mapErr(tx.Exec(`UPDATE announcements SET status = ?, total = ?, started_at = ?, finished_at = ? WHERE id = ?`,
-			a.Status, a.Total, now.UTC(), finished, id).Error, "start announcement")
+		// status_shown: the start shows the status itself; the first outcomes do not show it again.
+		return mapErr(tx.Exec(`UPDATE announcements SET status = ?, total = ?, started_at = ?, finished_at = ?, status_shown = ?
+			WHERE id = ?`, a.Status, a.Total, now.UTC(), finished, now.UTC(), id).Error, "start announcement")
 	})
 	return a, started, err
 }
@@ -91,6 +92,10 @@ func (db *DB) RecordOutcome(ctx context.Context, id, participantID int64, o flow
 		return a, false, false, fmt.Errorf("outcome %q", o)
 	}
 	err = db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The announcement's row first, as StopAnnouncement locks it, so the two never deadlock.
+		if err := tx.Exec("SELECT 1 FROM announcements WHERE id = ? FOR UPDATE", id).Error; err != nil {
+			return mapErr(err, "lock announcement")
+		}
 		var was string
 		res := tx.Raw(`SELECT status FROM announcement_recipients WHERE announcement_id = ? AND participant_id = ? FOR UPDATE`,
 			id, participantID).Scan(&was)
@@ -113,7 +118,7 @@ func (db *DB) RecordOutcome(ctx context.Context, id, participantID int64, o flow
 		if err := tx.Exec(`UPDATE announcements SET `+col+` = `+col+` + 1`+undo+` WHERE id = ?`, id).Error; err != nil {
 			return mapErr(err, "count outcome")
 		}
-		if a, err = loadAnnouncement(tx, id, true); err != nil {
+		if a, err = loadAnnouncement(tx, id, false); err != nil {
 			return err
 		}
 		if a.Status == flows.AnnSending && a.Remaining() == 0 {

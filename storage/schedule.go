@@ -173,17 +173,19 @@ func (db *DB) NoticeOutcomes(ctx context.Context, r flows.NoticeReport) (flows.N
 		occasion = ":" + strconv.Itoa(r.Revision)
 	}
 	var rows []struct {
-		Name, Agency                  string
+		Name, Agency, Status          string
 		Gone, Unreachable, Sent, Open bool
 	}
-	err := g.Raw(`SELECT coalesce(p.name, '') AS name, coalesce(p.agency, '') AS agency, p.id IS NULL AS gone,
-			p.unreachable_at IS NOT NULL AS unreachable,
-			EXISTS (SELECT 1 FROM deliveries d WHERE d.key = ? || e.id || ? AND d.sent_at IS NOT NULL) AS sent,
-			EXISTS (SELECT 1 FROM river_job j WHERE j.kind = ? AND (j.args->>'enrolment_id')::bigint = e.id
-				AND j.state NOT IN ('completed', 'cancelled', 'discarded')) AS open
+	// The notices still to run are found in one pass over the kind's jobs (River indexes kind).
+	err := g.Raw(`WITH open AS (SELECT DISTINCT (args->>'enrolment_id')::bigint AS id FROM river_job
+			WHERE kind = ? AND state NOT IN ('completed', 'cancelled', 'discarded'))
+		SELECT coalesce(p.name, '') AS name, coalesce(p.agency, '') AS agency, coalesce(e.status, '') AS status,
+			p.id IS NULL AS gone, p.unreachable_at IS NOT NULL AS unreachable,
+			EXISTS (SELECT 1 FROM deliveries d WHERE d.key = ? || t.id || ? AND d.sent_at IS NOT NULL) AS sent,
+			t.id IN (SELECT id FROM open) AS open
 		FROM unnest(?::bigint[]) AS t(id) LEFT JOIN enrolments e ON e.id = t.id
 		LEFT JOIN participants p ON p.id = e.participant_id`,
-		r.Notice+":", occasion+"/0", r.Notice, pq(r.Enrolments)).Scan(&rows).Error
+		r.Notice, r.Notice+":", occasion+"/0", pq(r.Enrolments)).Scan(&rows).Error
 	if err != nil {
 		return out, mapErr(err, "notice outcomes")
 	}
@@ -198,6 +200,8 @@ func (db *DB) NoticeOutcomes(ctx context.Context, r flows.NoticeReport) (flows.N
 				Outcome: flows.OutcomeUnreachable, Reason: "bot diblokir atau akun tidak aktif"})
 		case row.Open:
 			out.Pending++
+		case r.Notice == (flows.ChangeNotice{}).Kind() && row.Status != string(flows.Registered) && row.Status != string(flows.Waiting):
+			// Cancelled meanwhile: the change no longer concerned them, so it was not sent.
 		default:
 			out.Unreached = append(out.Unreached, flows.Unreached{Name: row.Name, Agency: row.Agency,
 				Outcome: flows.OutcomeFailed, Reason: "tidak terkirim"})

@@ -108,6 +108,10 @@ func (db *DB) RemoveStaff(ctx context.Context, telegramID int64, by flows.Actor,
 			return mapErr(res.Error, "remove staff")
 		}
 		removed = true
+		// The links they made and nobody used go with their role.
+		if err := tx.Exec("DELETE FROM staff_invites WHERE created_by = ? AND used_by IS NULL", telegramID).Error; err != nil {
+			return mapErr(err, "drop invites")
+		}
 		if err := audit(tx, now, by, flows.AuditStaffRemove, fmt.Sprint(telegramID), role); err != nil {
 			return err
 		}
@@ -140,7 +144,15 @@ func (db *DB) UseInvite(ctx context.Context, code string, who flows.Actor, now t
 		case res.RowsAffected == 0:
 			return flows.ErrNotFound
 		case inv.UsedBy != nil && *inv.UsedBy == who.ID:
-			role = flows.Role(inv.Role) // the same person opening the link again
+			// The same person opening the link again: fine while they hold the role.
+			var held string
+			if err := tx.Raw("SELECT role FROM staff WHERE telegram_id = ?", who.ID).Scan(&held).Error; err != nil {
+				return mapErr(err, "role held")
+			}
+			if held == "" {
+				return flows.ErrInviteUsed
+			}
+			role = flows.Role(held)
 			return nil
 		case inv.UsedBy != nil, !now.Before(inv.ExpiresAt):
 			return flows.ErrInviteUsed
