@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,31 +113,83 @@ func catalogueScope(db *gorm.DB, f flows.CourseFilter) *gorm.DB {
 	return q
 }
 
-// Courses implements flows.Courses: a page of the catalogue, soonest batch first.
+// Courses implements flows.Courses: a page of the catalogue, soonest batch first, in one
+// statement (a page turn is the bot's most common work): the page's courses, each with its
+// next open batch and that batch's counts, and the number of matching courses.
 func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.CourseSummary, int, error) {
-	g := db.gorm.WithContext(ctx)
-	var total int64
-	if err := catalogueScope(g, f).Count(&total).Error; err != nil {
-		return nil, 0, mapErr(err, "count courses")
-	}
-	var rows []courseRow
-	err := catalogueScope(g, f).
-		Select("courses.*, (SELECT min(b.starts_at) FROM batches b WHERE b.course_id = courses.id AND b.status = 'open' AND b.starts_at > ?) AS next_start", f.Now).
-		Order("next_start, courses.title, courses.id").Offset(f.Offset).Limit(f.Limit).Find(&rows).Error
+	where, args := catalogueWhere(f, 5)
+	q := `WITH page AS (
+			SELECT c.id AS course_id, nb.id AS batch_id, nb.starts_at, c.title, count(*) OVER () AS total
+			FROM courses c CROSS JOIN LATERAL (
+				SELECT b.id, b.starts_at FROM batches b WHERE b.course_id = c.id AND b.status = 'open' AND b.starts_at > $1
+				ORDER BY b.starts_at, b.id LIMIT 1) nb
+			WHERE ` + where + `
+			ORDER BY nb.starts_at, c.title, c.id OFFSET $2 LIMIT $3)
+		SELECT page.total, c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
+			b.id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota, b.reg_opens_at, b.reg_closes_at,
+			b.status, b.trainers,
+			(SELECT count(*) FROM enrolments e WHERE e.batch_id = b.id AND e.status = ANY($4)),
+			(SELECT count(*) FROM enrolments e WHERE e.batch_id = b.id AND e.status = 'daftar_tunggu')
+		FROM page JOIN courses c ON c.id = page.course_id JOIN batches b ON b.id = page.batch_id
+		ORDER BY page.starts_at, page.title, c.id`
+	all := append([]any{f.Now, f.Offset, f.Limit, seatStatuses}, args...)
+	sqlDB, err := db.gorm.DB()
 	if err != nil {
-		return nil, 0, mapErr(err, "list courses")
+		return nil, 0, err
 	}
-	out := make([]flows.CourseSummary, 0, len(rows))
-	for _, r := range rows {
+	rows, err := sqlDB.QueryContext(ctx, q, all...)
+	if err != nil {
+		return nil, 0, mapErr(err, "catalogue page")
+	}
+	defer rows.Close()
+	var out []flows.CourseSummary
+	total := 0
+	for rows.Next() {
+		var c courseRow
 		var b batchRow
-		err := g.Select(batchCounts, seatStatuses).Where("course_id = ? AND status = 'open' AND starts_at > ?", r.ID, f.Now).
-			Order("starts_at").Take(&b).Error
+		err := rows.Scan(&total, &c.ID, &c.Code, &c.Title, &c.Category, &c.Method, &c.JP, &c.Description, &c.Audience,
+			&c.Published, &c.SurveyKey, &b.ID, &b.Name, &b.StartsAt, &b.EndsAt, &b.TimeZone, &b.Location, &b.OnlineURL,
+			&b.Quota, &b.RegOpensAt, &b.RegClosesAt, &b.Status, &b.Trainers, &b.Registered, &b.Waiting)
 		if err != nil {
-			return nil, 0, mapErr(err, "next batch")
+			return nil, 0, mapErr(err, "catalogue row")
 		}
-		out = append(out, flows.CourseSummary{Course: r.domain(), NextBatch: b.domain()})
+		b.CourseID = c.ID
+		out = append(out, flows.CourseSummary{Course: c.domain(), NextBatch: b.domain()})
 	}
-	return out, int(total), nil
+	if err := rows.Err(); err != nil {
+		return nil, 0, mapErr(err, "catalogue rows")
+	}
+	if len(out) == 0 && f.Offset > 0 { // past the last page: the count alone
+		where, args := catalogueWhere(f, 2)
+		err := sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM courses c WHERE EXISTS (SELECT 1 FROM batches b
+			WHERE b.course_id = c.id AND b.status = 'open' AND b.starts_at > $1) AND `+where, append([]any{f.Now}, args...)...).Scan(&total)
+		if err != nil {
+			return nil, 0, mapErr(err, "count courses")
+		}
+	}
+	return out, total, nil
+}
+
+// catalogueWhere is the condition on courses c for a filter: published, and matching the
+// category, the method and every word searched. Its arguments are numbered from $first.
+func catalogueWhere(f flows.CourseFilter, first int) (string, []any) {
+	conds := []string{"c.published"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(first-1+len(args))
+	}
+	if f.Category != "" {
+		conds = append(conds, "c.category = "+arg(f.Category))
+	}
+	if f.Method != "" {
+		conds = append(conds, "c.method = "+arg(f.Method))
+	}
+	for _, w := range strings.Fields(f.Query) {
+		p := arg(likePattern(w))
+		conds = append(conds, "(c.title ILIKE "+p+" OR c.code ILIKE "+p+" OR c.category ILIKE "+p+")")
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // Categories implements flows.Courses: the categories of the courses on offer.

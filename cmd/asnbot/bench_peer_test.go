@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bpsdm/asnbot/bot/telegramtest"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
+	"github.com/bpsdm/asnbot/storage/storagetest"
+)
+
+// BenchmarkPagingVsGrammy: the same catalogue paging load on our bot and on the grammY peer
+// (../shared/peers/grammy, `npm install` there once), alternated, three rounds each: N users
+// (default 200; ASNBOT_BENCH_USERS) each open /katalog and tap "Berikutnya" 10 times, each
+// bot against a fake Bot API of its own, with real Postgres and Redis. It reports the medians
+// of taps a second and p50/p99 from a tap to its edit, for each bot, and ours over grammY's.
+//
+//	go test -run '^$' -bench PagingVsGrammy -benchtime 1x -timeout 30m ./cmd/asnbot/
+func BenchmarkPagingVsGrammy(b *testing.B) {
+	n := 200
+	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_USERS")); err == nil && v > 0 {
+		n = v
+	}
+	peer := os.Getenv("ASNBOT_GRAMMY_DIR")
+	if peer == "" {
+		peer = filepath.Join("..", "..", "..", "shared", "peers", "grammy")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		b.Fatal("node is needed for the grammY peer: " + err.Error())
+	}
+	if _, err := os.Stat(filepath.Join(peer, "node_modules")); err != nil {
+		b.Fatalf("run `npm install` in %s first", peer)
+	}
+	for range b.N {
+		b.StopTimer()
+		var ours, theirs []tapFigures
+		if os.Getenv("ASNBOT_BENCH_ONLY") == "ours" { // for a profile of our side alone
+			for range 3 {
+				ours = append(ours, pageOurs(b, n))
+			}
+			o := medianFigures(ours)
+			b.ReportMetric(o.rate, "ours_taps/s")
+			b.ReportMetric(o.p99, "ours_p99_ms")
+			continue
+		}
+		for round := range 3 {
+			run := []func(){func() { ours = append(ours, pageOurs(b, n)) }, func() { theirs = append(theirs, pageGrammy(b, peer, n)) }}
+			if round%2 == 1 {
+				slices.Reverse(run)
+			}
+			for _, r := range run {
+				r()
+			}
+		}
+		o, g := medianFigures(ours), medianFigures(theirs)
+		b.ReportMetric(o.rate, "ours_taps/s")
+		b.ReportMetric(o.p50, "ours_p50_ms")
+		b.ReportMetric(o.p99, "ours_p99_ms")
+		b.ReportMetric(g.rate, "grammy_taps/s")
+		b.ReportMetric(g.p50, "grammy_p50_ms")
+		b.ReportMetric(g.p99, "grammy_p99_ms")
+		b.ReportMetric(o.rate/g.rate, "rate_ratio")
+		b.ReportMetric(o.p99/g.p99, "p99_ratio")
+	}
+}
+
+func medianFigures(fs []tapFigures) tapFigures {
+	med := func(get func(tapFigures) float64) float64 {
+		v := make([]float64, 0, len(fs))
+		for _, f := range fs {
+			v = append(v, get(f))
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return tapFigures{rate: med(func(f tapFigures) float64 { return f.rate }),
+		p50: med(func(f tapFigures) float64 { return f.p50 }), p99: med(func(f tapFigures) float64 { return f.p99 })}
+}
+
+// pagingScript: /katalog, then ten taps on the "Berikutnya" button (whatever follows the word).
+func pagingScript(b *testing.B) func(u *telegramtest.User, tap func(func())) {
+	return func(u *telegramtest.User, tap func(func())) {
+		u.Send("/katalog")
+		m := u.Next(b)
+		for range 10 {
+			label := ""
+			for _, l := range m.ButtonTexts() {
+				if strings.HasPrefix(l, "Berikutnya") {
+					label = l
+				}
+			}
+			tap(func() { u.Press(b, m, label) })
+			m = u.Next(b)
+		}
+	}
+}
+
+func pageOurs(b *testing.B, n int) tapFigures {
+	h := newHarness(b, map[string]string{"FLOOD_LIMIT": "1000"})
+	defer h.stop()
+	courses := make([]catalogfile.Course, 0, 60)
+	for i := range 60 {
+		courses = append(courses, course(fmt.Sprintf("PG-%02d", i), fmt.Sprintf("Pelatihan Nomor %02d", i), batch("Angkatan I", 30+i%20, 2, 50)))
+	}
+	h.seed(courses...)
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = h.tg.User(int64(800000+i), "G"+strconv.Itoa(i))
+	}
+	return loadTaps(b, users, pagingScript(b))
+}
+
+// pageGrammy runs the grammY peer as a child process against a fake Bot API of its own, a
+// fresh database and a Redis database of its own (15, emptied first).
+func pageGrammy(b *testing.B, dir string, n int) tapFigures {
+	tg := telegramtest.NewServer(b)
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", DB: 15})
+	defer rdb.Close()
+	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command("node", "bot.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+telegramtest.Token, "TELEGRAM_API_URL="+tg.URL(),
+		"DATABASE_URL="+storagetest.DatabaseURL(b), "REDIS_URL=redis://127.0.0.1:6379/15")
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(tg.Calls("getUpdates")) == 0 {
+		if time.Now().After(deadline) {
+			b.Fatalf("the grammY peer did not start:\n%s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = tg.User(int64(800000+i), "G"+strconv.Itoa(i))
+	}
+	return loadTaps(b, users, pagingScript(b))
+}
