@@ -22,13 +22,14 @@ type Handler interface {
 type Coordinator interface {
 	// LockChat waits until this process alone handles chatID's updates, and keeps the chat
 	// (renewing a hold of ttl) until release is called.
-	LockChat(ctx context.Context, chatID int64, ttl time.Duration) (release func(), err error)
+	// BeginUpdate waits until this process alone handles chatID's updates (renewing a hold of
+	// ttl) and tells whether updateID was handled already; end releases the chat, marking the
+	// update handled when asked.
+	BeginUpdate(ctx context.Context, chatID, updateID int64, ttl time.Duration) (end func(handled bool) error, seen bool, err error)
 	// TryLease takes a named lease (the poller's) if free, without waiting, and keeps it until
 	// release is called; lost is closed if it could not be renewed (another replica may
 	// have it now).
 	TryLease(ctx context.Context, name string, ttl time.Duration) (lost <-chan struct{}, release func(), ok bool, err error)
-	Handled(ctx context.Context, updateID int64) (bool, error)
-	MarkHandled(ctx context.Context, updateID int64) error
 	Flood(ctx context.Context, userID int64) (allowed, firstRefusal bool, err error)
 }
 
@@ -200,25 +201,21 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 		return "ignored", nil
 	}
 	// A slow update (a send waiting out a 429) keeps its chat: the hold is renewed until released.
-	release, err := p.cfg.Coordinator.LockChat(ctx, in.ChatID, lockTTL)
+	end, seen, err := p.cfg.Coordinator.BeginUpdate(ctx, in.ChatID, u.ID, lockTTL)
 	if err != nil {
 		return "fault", fmt.Errorf("lock chat: %w", err)
 	}
-	defer release()
-
-	seen, err := p.cfg.Coordinator.Handled(ctx, u.ID)
-	if err != nil {
-		return "fault", err
-	}
 	if seen {
+		_ = end(false)
 		return "duplicate", nil
 	}
 	result := p.run(ctx, u, in)
 	if p.ctx.Err() != nil {
 		// Cut off by a shutdown: not confirmed, so Telegram hands it over again.
+		_ = end(false)
 		return "fault", fmt.Errorf("update %d cut off by shutdown: %w", u.ID, p.ctx.Err())
 	}
-	if err := p.cfg.Coordinator.MarkHandled(ctx, u.ID); err != nil {
+	if err := end(true); err != nil {
 		// The user has their answer; a redelivery would only repeat it.
 		p.cfg.Log.Warn("mark handled failed", "update", u.ID, "err", err)
 	}
@@ -246,12 +243,18 @@ func (p *Pipeline) run(ctx context.Context, u *models.Update, in flows.Input) st
 		return "flood"
 	}
 	out, result := p.call(ctx, in)
+	// The answer to a pressed button and the reply are independent calls: made at once, the
+	// user waits for one round trip to Telegram instead of two.
+	answered := make(chan struct{})
 	if queryID != "" {
-		p.cfg.Sender.Answer(ctx, queryID, out.Toast)
+		go func() { defer close(answered); p.cfg.Sender.Answer(ctx, queryID, out.Toast) }()
+	} else {
+		close(answered)
 	}
 	if err := p.cfg.Sender.Deliver(ctx, in.ChatID, in.MessageID, out); err != nil && !errors.Is(err, ErrUnreachable) {
 		p.cfg.Log.Error("deliver failed", "update", u.ID, "err", err)
 	}
+	<-answered
 	return result
 }
 

@@ -46,7 +46,11 @@ func (s statusClient) Do(req *http.Request) (*http.Response, error) {
 
 // NewAPI returns the Bot API client for token at baseURL (https://api.telegram.org or a fake).
 func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
-	client := statusClient{c: &http.Client{Timeout: 30 * time.Second}}
+	// Every call goes to one host: keep enough connections open for the updates handled at
+	// once (the default keeps 2, so most calls would open a new TCP and TLS connection).
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	client := statusClient{c: &http.Client{Timeout: 30 * time.Second, Transport: tr}}
 	b, err := tgbot.New(token, tgbot.WithServerURL(strings.TrimRight(baseURL, "/")), tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(30*time.Second, client))
 	if err != nil {

@@ -141,3 +141,49 @@ func (l *Lock) keepAlive() (lost <-chan struct{}, stop func()) {
 	}()
 	return gone, cancel
 }
+
+// BeginUpdate waits until this process alone handles chatID's updates and tells, in the same
+// round trip, whether updateID was handled already. end releases the chat, and first marks
+// the update handled when asked, again in one round trip: an update costs two round trips
+// to Redis for its lock and its duplicate check instead of four.
+func (r *Redis) BeginUpdate(ctx context.Context, chatID, updateID int64, ttl time.Duration) (end func(handled bool) error, seen bool, err error) {
+	l := &Lock{r: r, key: r.key("lock", "chat:"+id(chatID)), token: token(), ttl: ttl}
+	done := r.key("done", id(updateID))
+	wait := 5 * time.Millisecond
+	for {
+		pipe := r.c.Pipeline()
+		took := pipe.SetNX(ctx, l.key, l.token, ttl)
+		exists := pipe.Exists(ctx, done)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, false, fmt.Errorf("lock chat: %w", err)
+		}
+		if took.Val() {
+			seen = exists.Val() > 0
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, false, fmt.Errorf("lock chat: %w", ctx.Err())
+		case <-t.C:
+		}
+		if wait < 100*time.Millisecond {
+			wait *= 2
+		}
+	}
+	_, stop := l.keepAlive()
+	return func(handled bool) error {
+		stop()
+		ctx := context.WithoutCancel(ctx)
+		pipe := r.c.Pipeline()
+		if handled {
+			pipe.Set(ctx, done, 1, doneTTL)
+		}
+		releaseScript.Eval(ctx, pipe, []string{l.key}, l.token)
+		if _, err := pipe.Exec(ctx); err != nil {
+			return fmt.Errorf("end update: %w", err)
+		}
+		return nil
+	}, seen, nil
+}
