@@ -46,11 +46,7 @@ func (s statusClient) Do(req *http.Request) (*http.Response, error) {
 
 // NewAPI returns the Bot API client for token at baseURL (https://api.telegram.org or a fake).
 func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
-	// Every call goes to one host: keep enough connections open for the updates handled at
-	// once (the default keeps 2, so most calls would open a new TCP and TLS connection).
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
-	client := statusClient{c: &http.Client{Timeout: 30 * time.Second, Transport: tr}}
+	client := statusClient{c: &http.Client{Timeout: 30 * time.Second, Transport: transport()}}
 	b, err := tgbot.New(token, tgbot.WithServerURL(strings.TrimRight(baseURL, "/")), tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(30*time.Second, client))
 	if err != nil {
@@ -75,7 +71,9 @@ type UnreachableMarker interface {
 // and 5xx or network errors with backoff, marks 403 chats unreachable, and takes "message is
 // not modified" (a double tap) as success.
 type Sender struct {
-	API         *tgbot.Bot
+	API *tgbot.Bot
+	// JSON, when set, makes the most frequent calls with a JSON body (see JSONClient).
+	JSON        *JSONClient
 	R           *Renderer
 	Unreachable UnreachableMarker
 	M           *Metrics
@@ -222,6 +220,9 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 			p.ReplyMarkup = inlineMarkup{InlineKeyboard: [][]inlineButton{}}
 		}
 		err := s.Call(ctx, "editMessageText", chatID, func(ctx context.Context) error {
+			if s.JSON != nil {
+				return s.JSON.call(ctx, "editMessageText", p, nil)
+			}
 			_, err := s.API.EditMessageText(ctx, p)
 			return err
 		})
@@ -235,6 +236,9 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 		p.ReplyMarkup = markup
 	}
 	return s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
+		if s.JSON != nil {
+			return s.JSON.call(ctx, "sendMessage", p, nil)
+		}
 		_, err := s.API.SendMessage(ctx, p)
 		return err
 	})
@@ -337,6 +341,9 @@ func (s *Sender) Answer(ctx context.Context, queryID string, toast flows.Text) {
 		p.Text = text
 	}
 	err := s.Call(ctx, "answerCallbackQuery", 0, func(ctx context.Context) error {
+		if s.JSON != nil {
+			return s.JSON.call(ctx, "answerCallbackQuery", p, nil)
+		}
 		_, err := s.API.AnswerCallbackQuery(ctx, p)
 		return err
 	})

@@ -70,7 +70,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := bot.NewMetrics(reg)
-	sender := &bot.Sender{API: api, R: bot.NewRenderer(cat), Unreachable: db, M: metrics, Log: log}
+	sender := &bot.Sender{API: api, JSON: bot.NewJSON(cfg.APIURL, cfg.Token), R: bot.NewRenderer(cat), Unreachable: db, M: metrics, Log: log}
 	username, err := botUsername(ctx, sender)
 	if err != nil {
 		return err
