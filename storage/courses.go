@@ -133,11 +133,7 @@ func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.Course
 		FROM page JOIN courses c ON c.id = page.course_id JOIN batches b ON b.id = page.batch_id
 		ORDER BY page.starts_at, page.title, c.id`
 	all := append([]any{f.Now, f.Offset, f.Limit, seatStatuses}, args...)
-	sqlDB, err := db.gorm.DB()
-	if err != nil {
-		return nil, 0, err
-	}
-	rows, err := sqlDB.QueryContext(ctx, q, all...)
+	rows, err := db.sql.QueryContext(ctx, q, all...)
 	if err != nil {
 		return nil, 0, mapErr(err, "catalogue page")
 	}
@@ -161,7 +157,7 @@ func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.Course
 	}
 	if len(out) == 0 && f.Offset > 0 { // past the last page: the count alone
 		where, args := catalogueWhere(f, 2)
-		err := sqlDB.QueryRowContext(ctx, `SELECT count(*) FROM courses c WHERE EXISTS (SELECT 1 FROM batches b
+		err := db.sql.QueryRowContext(ctx, `SELECT count(*) FROM courses c WHERE EXISTS (SELECT 1 FROM batches b
 			WHERE b.course_id = c.id AND b.status = 'open' AND b.starts_at > $1) AND `+where, append([]any{f.Now}, args...)...).Scan(&total)
 		if err != nil {
 			return nil, 0, mapErr(err, "count courses")

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -56,9 +57,18 @@ func rowOf(p flows.Participant) participantRow {
 }
 
 // Participant implements flows.Store.
+//
+// Every update asks it, so it is one prepared statement scanned by hand, without GORM's
+// reflection.
 func (db *DB) Participant(ctx context.Context, telegramID int64) (flows.Participant, error) {
 	var r participantRow
-	err := db.gorm.WithContext(ctx).Where("telegram_id = ?", telegramID).Take(&r).Error
+	err := db.sql.QueryRowContext(ctx, `SELECT id, telegram_id, chat_id, name, nip, kind, agency, work_unit, job_title, grade,
+			phone, consent_at, unreachable_at, reminders_off, created_at, updated_at FROM participants WHERE telegram_id = $1`,
+		telegramID).Scan(&r.ID, &r.TelegramID, &r.ChatID, &r.Name, &r.NIP, &r.Kind, &r.Agency, &r.WorkUnit, &r.JobTitle,
+		&r.Grade, &r.Phone, &r.ConsentAt, &r.UnreachableAt, &r.RemindersOff, &r.CreatedAt, &r.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return flows.Participant{}, fmt.Errorf("participant: %w", flows.ErrNotFound)
+	}
 	if err != nil {
 		return flows.Participant{}, mapErr(err, "participant")
 	}

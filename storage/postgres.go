@@ -40,6 +40,7 @@ func Migrations() fs.FS {
 // DB is the Postgres store.
 type DB struct {
 	gorm *gorm.DB
+	sql  *sql.DB // the same pool, for the few hot statements scanned by hand
 
 	jobsOnce sync.Once
 	jobs     *river.Client[*sql.Tx]
@@ -105,7 +106,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if opt.Survey.OpenDays <= 0 {
 		opt.Survey = flows.DefaultSurveyTiming
 	}
-	return &DB{gorm: g, reminders: opt.Reminders, survey: opt.Survey, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
+	return &DB{gorm: g, sql: sqlDB, reminders: opt.Reminders, survey: opt.Survey, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
 }
 
 // Gorm exposes the handle for other packages' stores built on the same pool.
