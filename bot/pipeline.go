@@ -41,7 +41,7 @@ type PipelineConfig struct {
 	Metrics     *Metrics
 	Log         *slog.Logger
 	BotUsername string
-	Workers     int // updates handled at once in this process; default 16
+	Workers     int // updates handled at once in this process; default 64
 	QueueSize   int // updates waiting in this process before Enqueue blocks; default 1024
 }
 
@@ -82,7 +82,7 @@ const lockTTL = 30 * time.Second
 // NewPipeline returns a running pipeline.
 func NewPipeline(cfg PipelineConfig) *Pipeline {
 	if cfg.Workers <= 0 {
-		cfg.Workers = 16
+		cfg.Workers = 64
 	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 1024

@@ -107,7 +107,11 @@ func pagingScript(b *testing.B) func(u *telegramtest.User, tap func(func())) {
 }
 
 func pageOurs(b *testing.B, n int) tapFigures {
-	h := newHarness(b, map[string]string{"FLOOD_LIMIT": "1000"})
+	env := map[string]string{"FLOOD_LIMIT": "1000"}
+	if w := os.Getenv("ASNBOT_BENCH_WORKERS"); w != "" {
+		env["WORKERS"] = w
+	}
+	h := newHarness(b, env)
 	defer h.stop()
 	courses := make([]catalogfile.Course, 0, 60)
 	for i := range 60 {

@@ -30,7 +30,7 @@ type Config struct {
 	StateTTL      time.Duration `env:"STATE_TTL" envDefault:"24h"`
 	FloodLimit    int           `env:"FLOOD_LIMIT" envDefault:"20"`
 	FloodWindow   time.Duration `env:"FLOOD_WINDOW" envDefault:"10s"`
-	Workers       int           `env:"WORKERS" envDefault:"16"`
+	Workers       int           `env:"WORKERS" envDefault:"64"`
 	OutRate       int           `env:"OUT_RATE" envDefault:"25"`
 	OutChatRate   int           `env:"OUT_CHAT_RATE" envDefault:"1"`
 	DBMaxConns    int           `env:"DB_MAX_CONNS" envDefault:"20"`
