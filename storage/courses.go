@@ -117,6 +117,17 @@ func catalogueScope(db *gorm.DB, f flows.CourseFilter) *gorm.DB {
 // statement (a page turn is the bot's most common work): the page's courses, each with its
 // next open batch and that batch's counts, and the number of matching courses.
 func (db *DB) Courses(ctx context.Context, f flows.CourseFilter) ([]flows.CourseSummary, int, error) {
+	if list, total, ok := db.pages.get(f); ok {
+		return list, total, nil
+	}
+	list, total, err := db.coursePage(ctx, f)
+	if err == nil {
+		db.pages.put(f, list, total)
+	}
+	return list, total, err
+}
+
+func (db *DB) coursePage(ctx context.Context, f flows.CourseFilter) ([]flows.CourseSummary, int, error) {
 	where, args := catalogueWhere(f, 5)
 	q := `WITH page AS (
 			SELECT c.id AS course_id, nb.id AS batch_id, nb.starts_at, c.title, count(*) OVER () AS total

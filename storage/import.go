@@ -18,6 +18,7 @@ import (
 // same file again changes nothing. Batches missing from the file are left alone: they may
 // have participants, and a cancellation is an admin's decision, not a side effect.
 func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time.Time, by flows.Actor) (flows.ImportReport, error) {
+	defer db.pages.forget() // the catalogue changed: no page of before is shown again
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the batches the file may change in id order first, as every other writer does,

@@ -39,8 +39,9 @@ func Migrations() fs.FS {
 
 // DB is the Postgres store.
 type DB struct {
-	gorm *gorm.DB
-	sql  *sql.DB // the same pool, for the few hot statements scanned by hand
+	gorm  *gorm.DB
+	sql   *sql.DB // the same pool, for the few hot statements scanned by hand
+	pages pageCache
 
 	jobsOnce sync.Once
 	jobs     *river.Client[*sql.Tx]

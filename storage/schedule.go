@@ -18,6 +18,7 @@ import (
 // stays as it is now), the notice to everyone enrolled or waiting and their reminders moved,
 // all in one transaction. The same change twice tells nobody the second time.
 func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChange, now time.Time, by flows.Actor) (int, error) {
+	defer db.pages.forget() // the catalogue changed: no page of before is shown again
 	var rep flows.ImportReport
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b batchRow
@@ -86,6 +87,7 @@ func (db *DB) scheduleChanged(tx *gorm.DB, old, next flows.Batch, now time.Time,
 
 // CancelBatch implements flows.Admin.
 func (db *DB) CancelBatch(ctx context.Context, batchID int64, now time.Time, by flows.Actor) (int, error) {
+	defer db.pages.forget() // the catalogue changed: no page of before is shown again
 	notified := 0
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b batchRow

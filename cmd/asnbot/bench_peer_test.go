@@ -63,6 +63,9 @@ func BenchmarkPagingVsGrammy(b *testing.B) {
 				r()
 			}
 		}
+		for i := range ours {
+			b.Logf("round %d: ours %.1f taps/s p99 %.0f ms; grammY %.1f taps/s p99 %.0f ms", i+1, ours[i].rate, ours[i].p99, theirs[i].rate, theirs[i].p99)
+		}
 		o, g := medianFigures(ours), medianFigures(theirs)
 		b.ReportMetric(o.rate, "ours_taps/s")
 		b.ReportMetric(o.p50, "ours_p50_ms")
