@@ -144,10 +144,10 @@ func (db *DB) SaveAnswer(ctx context.Context, enrolmentID, surveyID int64, key s
 			return fmt.Errorf("encode answer: %w", err)
 		}
 	}
-	err := db.gorm.WithContext(ctx).Exec(`INSERT INTO survey_progress (enrolment_id, survey_id, position, answers)
-		VALUES (?, ?, ?, ?::jsonb)
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO survey_progress (enrolment_id, survey_id, position, answers)
+		VALUES ($1, $2, $3, $4::jsonb)
 		ON CONFLICT (enrolment_id) DO UPDATE SET answers = survey_progress.answers || EXCLUDED.answers,
-			position = EXCLUDED.position, updated_at = now()`, enrolmentID, surveyID, position, string(answers)).Error
+			position = EXCLUDED.position, updated_at = now()`, enrolmentID, surveyID, position, string(answers))
 	return mapErr(err, "save answer")
 }
 

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -34,23 +36,24 @@ type turnRow struct {
 	Submitted   bool
 }
 
-// Turn implements flows.Surveys: one query, and the template from memory (a version never
-// changes once stored).
+// Turn implements flows.Surveys: one query, scanned by hand (every answer asks it), and the
+// template from memory (a version never changes once stored).
 func (db *DB) Turn(ctx context.Context, participantID, enrolmentID int64) (flows.Turn, error) {
 	g := db.gorm.WithContext(ctx)
 	var r turnRow
-	res := g.Raw(`SELECT e.id, e.status, b.id AS batch_id, b.name AS batch_name, b.time_zone, b.starts_at, b.ends_at,
-			b.status AS batch_status, c.code AS course_code, c.title AS course_title,
-			s.id AS survey_id, s.template_id, s.trainers, s.opened_at, s.closes_at, p.position, p.answers,
-			EXISTS (SELECT 1 FROM survey_completions k WHERE k.survey_id = s.id AND k.enrolment_id = e.id) AS submitted
+	err := db.sql.QueryRowContext(ctx, `SELECT e.id, e.status, b.id, b.name, b.time_zone, b.starts_at, b.ends_at,
+			b.status, c.code, c.title, s.id, s.template_id, s.trainers, s.opened_at, s.closes_at, p.position, p.answers,
+			EXISTS (SELECT 1 FROM survey_completions k WHERE k.survey_id = s.id AND k.enrolment_id = e.id)
 		FROM enrolments e JOIN batches b ON b.id = e.batch_id JOIN courses c ON c.id = b.course_id
 		LEFT JOIN surveys s ON s.batch_id = b.id LEFT JOIN survey_progress p ON p.enrolment_id = e.id
-		WHERE e.id = ? AND e.participant_id = ?`, enrolmentID, participantID).Scan(&r)
-	if res.Error != nil {
-		return flows.Turn{}, mapErr(res.Error, "survey turn")
-	}
-	if res.RowsAffected == 0 {
+		WHERE e.id = $1 AND e.participant_id = $2`, enrolmentID, participantID).Scan(&r.ID, &r.Status, &r.BatchID, &r.BatchName,
+		&r.TimeZone, &r.StartsAt, &r.EndsAt, &r.BatchStatus, &r.CourseCode, &r.CourseTitle, &r.SurveyID, &r.TemplateID,
+		&r.Trainers, &r.OpenedAt, &r.ClosesAt, &r.Position, &r.Answers, &r.Submitted)
+	if errors.Is(err, sql.ErrNoRows) {
 		return flows.Turn{}, fmt.Errorf("enrolment %d: %w", enrolmentID, flows.ErrNotFound)
+	}
+	if err != nil {
+		return flows.Turn{}, mapErr(err, "survey turn")
 	}
 	t := flows.Turn{Submitted: r.Submitted, Enrolment: flows.Enrolment{ID: r.ID, ParticipantID: participantID,
 		Status: flows.EnrolmentStatus(r.Status), Course: flows.Course{Code: r.CourseCode, Title: r.CourseTitle},
