@@ -347,3 +347,49 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("got %q", m.Text)
 	}
 }
+
+// TestJSONCallsKeepTheRetryPolicy: the calls made with a JSON body read Telegram's answers as
+// the library's calls do: a 429 waits for retry_after, a 5xx is retried, a 403 marks the chat
+// unreachable and is not retried, "message is not modified" is success.
+func TestJSONCallsKeepTheRetryPolicy(t *testing.T) {
+	t.Parallel()
+	menu := flows.Reply{Text: flows.Raw("menu"), Buttons: [][]flows.Button{{{Label: flows.Raw("A"), Data: "a"}}}}
+	r := newRig(t, handlerFunc(func(ctx context.Context, in flows.Input) (flows.Output, error) {
+		m := menu
+		m.Edit = in.Kind == flows.KindCallback
+		return flows.Output{Replies: []flows.Reply{m}}, nil
+	}), storage.RedisOptions{})
+	r.sender.JSON = bot.NewJSON(r.tg.URL(), telegramtest.Token)
+	r.poll(t)
+
+	u := r.tg.User(21, "J")
+	r.tg.Fail("sendMessage", 1, telegramtest.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
+	r.tg.Fail("sendMessage", 1, telegramtest.Fault{Code: 502, Description: "Bad Gateway"})
+	u.Send("x")
+	m := u.Next(t)
+	calls := r.tg.Calls("sendMessage")
+	if len(calls) != 3 || calls[2].Params["text"] != "menu" || !strings.Contains(calls[2].Params["reply_markup"], `"callback_data":"a"`) {
+		t.Fatalf("%d sendMessage calls, want 3 (429, 502, ok): %+v", len(calls), calls)
+	}
+	if gap := calls[1].At.Sub(calls[0].At); gap < 900*time.Millisecond {
+		t.Errorf("retried %v after a 429 with retry_after 1s", gap)
+	}
+	u.Press(t, m, "A") // the same content: "message is not modified"
+	r.tg.WaitIdle(t)
+	if n := len(r.tg.Calls("sendMessage")); n != 3 {
+		t.Errorf("a not-modified edit fell back to a send: %d sends", n)
+	}
+	if n := len(u.CallbackAnswers()); n != 1 {
+		t.Errorf("%d callback answers, want 1", n)
+	}
+
+	b := r.tg.User(22, "K")
+	b.Block()
+	b.Send("x")
+	r.tg.WaitIdle(t)
+	r.marked.mu.Lock()
+	defer r.marked.mu.Unlock()
+	if len(r.marked.chats) != 1 || r.marked.chats[0] != 22 {
+		t.Errorf("marked %v", r.marked.chats)
+	}
+}
