@@ -73,11 +73,14 @@ func newRig(t *testing.T, h bot.Handler, opt storage.RedisOptions) *rig {
 }
 
 // poll runs a poller until the test ends.
-func (r *rig) poll(t *testing.T) {
+func (r *rig) poll(t *testing.T) { r.pollWith(t, nil) }
+
+// pollWith runs a poller with an update inbox until the test ends.
+func (r *rig) pollWith(t *testing.T, box bot.Inbox) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	p := &bot.Poller{BaseURL: r.tg.URL(), Token: telegramtest.Token, Pipeline: r.pipe, Coordinator: r.redis,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 2 * time.Second}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 2 * time.Second, Inbox: box}
 	go func() { defer close(done); _ = p.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
@@ -391,5 +394,86 @@ func TestJSONCallsKeepTheRetryPolicy(t *testing.T) {
 	defer r.marked.mu.Unlock()
 	if len(r.marked.chats) != 1 || r.marked.chats[0] != 22 {
 		t.Errorf("marked %v", r.marked.chats)
+	}
+}
+
+// TestSlowChatDoesNotHoldOthers: with the update inbox, the poller fetches the next batch
+// while a slow update is handled, so another chat is answered at once; each handled update
+// leaves the inbox.
+func TestSlowChatDoesNotHoldOthers(t *testing.T) {
+	t.Parallel()
+	started := make(chan struct{}, 1)
+	release := make(chan struct{})
+	r := newRig(t, handlerFunc(func(ctx context.Context, in flows.Input) (flows.Output, error) {
+		if in.ChatID == 31 {
+			started <- struct{}{}
+			<-release
+		}
+		return echo(ctx, in)
+	}), storage.RedisOptions{})
+	db := storagetest.DB(t)
+	r.pollWith(t, db)
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // a failed check must not leave the slow handler, and the test, hanging
+	slow, quick := r.tg.User(31, "S"), r.tg.User(32, "Q")
+	slow.Send("lambat")
+	<-started
+	quick.Send("cepat")
+	if m := quick.Next(t); m.Text != "echo:cepat" {
+		t.Errorf("got %q", m.Text)
+	}
+	if n := len(slow.Messages()); n != 0 {
+		t.Fatalf("the slow chat was answered early: %d", n)
+	}
+	free()
+	if m := slow.Next(t); m.Text != "echo:lambat" {
+		t.Errorf("got %q", m.Text)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ids, _, err := db.PendingUpdates(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handled updates still in the inbox: %v", ids)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestInboxIsHandledOnStart: updates an earlier process recorded but did not handle are
+// handled when the poller starts, and leave the inbox.
+func TestInboxIsHandledOnStart(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, handlerFunc(echo), storage.RedisOptions{})
+	db := storagetest.DB(t)
+	u := r.tg.User(33, "L")
+	// An edit the bot ignores: the chat becomes one the fake lets the bot write to.
+	r.tg.Enqueue(models.Update{EditedMessage: &models.Message{ID: 1, Date: 1, Text: "x",
+		Chat: models.Chat{ID: 33, Type: models.ChatTypePrivate}, From: &models.User{ID: 33, FirstName: "L"}}})
+	body := []byte(`{"update_id":77,"message":{"message_id":5,"date":1,"chat":{"id":33,"type":"private","first_name":"L"},` +
+		`"from":{"id":33,"is_bot":false,"first_name":"L"},"text":"tertinggal"}}`)
+	if err := db.RecordUpdates(context.Background(), []int64{77}, [][]byte{body}); err != nil {
+		t.Fatal(err)
+	}
+	r.pollWith(t, db)
+	if m := u.Next(t); m.Text != "echo:tertinggal" {
+		t.Errorf("got %q", m.Text)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ids, _, _ := db.PendingUpdates(context.Background())
+		if len(ids) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replayed update is still in the inbox")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -31,7 +31,18 @@ type Poller struct {
 	// others (default 15 s).
 	Timeout  time.Duration
 	LeaseTTL time.Duration
-	client   *http.Client
+	// Inbox, when set, records each batch durably before it is confirmed, so the poller
+	// fetches the next batch while this one is handled (see lead); without it, each batch is
+	// handled whole before the next is fetched.
+	Inbox  Inbox
+	client *http.Client
+}
+
+// Inbox keeps the updates taken from Telegram until they are handled (in Postgres).
+type Inbox interface {
+	RecordUpdates(ctx context.Context, ids []int64, bodies [][]byte) error
+	UpdatesDone(ctx context.Context, ids []int64) error
+	PendingUpdates(ctx context.Context) (ids []int64, bodies [][]byte, err error)
 }
 
 // Run polls until ctx ends. The batch in hand is finished first.
@@ -73,8 +84,13 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 	}()
 	var offset int64
 	backoff := time.Second
+	var box *inbox
+	if p.Inbox != nil {
+		box = p.openInbox(ctx)
+		defer box.close()
+	}
 	for ctx.Err() == nil {
-		updates, err := p.getUpdates(ctx, offset)
+		updates, raw, err := p.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -92,6 +108,11 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 		}
 		backoff = time.Second
 		if len(updates) == 0 {
+			continue
+		}
+		if box != nil && box.record(ctx, updates, raw) {
+			// Recorded: confirmed by the next fetch, which need not wait for this batch.
+			offset = updates[len(updates)-1].ID + 1
 			continue
 		}
 		next, failed := p.handleBatch(updates)
@@ -129,24 +150,24 @@ type retryAfterError struct{ wait time.Duration }
 
 func (e *retryAfterError) Error() string { return "too many requests, retry after " + e.wait.String() }
 
-func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int(p.Timeout.Seconds()), "allowed_updates": AllowedUpdates,
 	})
 	url := strings.TrimRight(p.BaseURL, "/") + "/bot" + p.Token + "/getUpdates"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates request: %w", err)
+		return nil, nil, fmt.Errorf("getUpdates request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: %w", redactErr(err, p.Token))
+		return nil, nil, fmt.Errorf("getUpdates: %w", redactErr(err, p.Token))
 	}
 	defer resp.Body.Close()
 	var r struct {
 		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
+		Result      []json.RawMessage `json:"result"`
 		ErrorCode   int              `json:"error_code"`
 		Description string           `json:"description"`
 		Parameters  struct {
@@ -154,15 +175,23 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 		} `json:"parameters"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		return nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
+		return nil, nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
 	}
 	if !r.OK {
 		if r.ErrorCode == http.StatusTooManyRequests {
-			return nil, &retryAfterError{wait: time.Duration(max(r.Parameters.RetryAfter, 1)) * time.Second}
+			return nil, nil, &retryAfterError{wait: time.Duration(max(r.Parameters.RetryAfter, 1)) * time.Second}
 		}
-		return nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
+		return nil, nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
-	return r.Result, nil
+	updates := make([]*models.Update, 0, len(r.Result))
+	for _, raw := range r.Result {
+		u := &models.Update{}
+		if err := json.Unmarshal(raw, u); err != nil {
+			return nil, nil, fmt.Errorf("getUpdates: update: %w", err)
+		}
+		updates = append(updates, u)
+	}
+	return updates, r.Result, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

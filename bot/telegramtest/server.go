@@ -72,6 +72,15 @@ type Server struct {
 	nextFile  int
 	sendTimes []time.Time // successful sends in the last second, for WithRateLimits
 	commands  map[string][]models.BotCommand
+	idle      func() bool // the bot's own "nothing in hand", for WaitIdle (SetIdle)
+}
+
+// SetIdle gives WaitIdle a check of the bot's own: a bot that confirms updates before it has
+// handled them (it records them first) is idle only when idle also reports true.
+func (s *Server) SetIdle(idle func() bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.idle = idle
 }
 
 // Option configures a Server.

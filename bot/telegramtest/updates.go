@@ -162,6 +162,23 @@ func (s *Server) WaitIdle(t testing.TB) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.waitLocked(context.Background(), s.wait, func() bool { return len(s.pending) == 0 }) {
+		if s.idle == nil {
+			return
+		}
+		// Confirmed is not yet handled for a bot that records updates before it handles
+		// them: ask the bot's side too.
+		idle := s.idle
+		s.mu.Unlock()
+		deadline := time.Now().Add(s.wait)
+		for !idle() {
+			if time.Now().After(deadline) {
+				s.mu.Lock()
+				t.Fatalf("telegramtest: WaitIdle: updates confirmed but still being handled after %v", s.wait)
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		s.mu.Lock()
 		return
 	}
 	mode := "polling: the bot never sent getUpdates with an offset past them"

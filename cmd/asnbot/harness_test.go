@@ -68,6 +68,12 @@ func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Opti
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	h.db = db
+	// Updates are confirmed once recorded in the inbox: the bot is idle when it is empty.
+	h.tg.SetIdle(func() bool {
+		var left bool
+		db.Gorm().Raw("SELECT EXISTS (SELECT 1 FROM update_inbox)").Scan(&left)
+		return !left
+	})
 	h.start()
 	t.Cleanup(h.stop)
 	return h

@@ -143,7 +143,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		}
 		log.Info("long polling", "addr", ln.Addr().String())
 		d.ready(ln.Addr().String())
-		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Log: log}
+		p := &bot.Poller{BaseURL: cfg.APIURL, Token: cfg.Token, Pipeline: pipe, Coordinator: co, Inbox: db, Log: log}
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = p.Run(ctx) }()
 		<-ctx.Done()

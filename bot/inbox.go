@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// inbox is the poller's side of the update inbox: a batch is recorded before it is confirmed
+// and handed to the pipeline without waiting for it; each handled update is deleted from the
+// inbox (in batches, by a flusher); an update that failed for a fault is tried again later,
+// while its row keeps it safe. On start, what an earlier process left is handled first.
+type inbox struct {
+	p       *Poller
+	done    chan int64
+	handing sync.WaitGroup // updates in the pipeline, and their retries
+	flushed chan struct{}
+	stopRetries, stopFlush context.CancelFunc
+}
+
+// inboxRetry spaces the tries of an update that failed for a fault; inboxGiveUp is when
+// Telegram itself would have dropped it.
+const (
+	inboxRetry  = time.Second
+	inboxGiveUp = 24 * time.Hour
+)
+
+func (p *Poller) openInbox(ctx context.Context) *inbox {
+	base := context.WithoutCancel(ctx)
+	ctx, stopRetries := context.WithCancel(base)
+	flushCtx, stopFlush := context.WithCancel(base)
+	b := &inbox{p: p, done: make(chan int64, 4096), flushed: make(chan struct{}), stopRetries: stopRetries, stopFlush: stopFlush}
+	go b.flush(flushCtx)
+	ids, bodies, err := p.Inbox.PendingUpdates(ctx)
+	if err != nil {
+		p.Log.Warn("update inbox not read: what it holds waits for the next start", "err", err)
+		return b
+	}
+	if len(ids) > 0 {
+		p.Log.Info("handling updates left by an earlier process", "count", len(ids))
+	}
+	for i, body := range bodies {
+		u := &models.Update{}
+		if err := json.Unmarshal(body, u); err != nil {
+			p.Log.Warn("update in the inbox unreadable: dropped", "update", ids[i], "err", err)
+			b.done <- ids[i]
+			continue
+		}
+		b.hand(ctx, u, time.Now())
+	}
+	return b
+}
+
+// record writes a batch to the inbox and hands it to the pipeline; false when it could not be
+// recorded (the caller then handles the batch whole before confirming it).
+func (b *inbox) record(ctx context.Context, updates []*models.Update, raw []json.RawMessage) bool {
+	ids := make([]int64, len(updates))
+	bodies := make([][]byte, len(updates))
+	for i, u := range updates {
+		ids[i], bodies[i] = u.ID, raw[i]
+	}
+	if err := b.p.Inbox.RecordUpdates(ctx, ids, bodies); err != nil {
+		b.p.Log.Warn("update inbox: batch not recorded, handled before it is confirmed", "err", err)
+		return false
+	}
+	now := time.Now()
+	for _, u := range updates {
+		b.hand(ctx, u, now)
+	}
+	return true
+}
+
+// hand enqueues u (in the order given, so each chat keeps Telegram's order) and, once it is
+// handled, has its row deleted; a fault tries it again after a while, until inboxGiveUp.
+func (b *inbox) hand(ctx context.Context, u *models.Update, since time.Time) {
+	done, err := b.p.Pipeline.Enqueue(ctx, u)
+	if err != nil {
+		return // shutting down: the row stays for the next start
+	}
+	b.handing.Add(1)
+	go func() {
+		defer b.handing.Done()
+		err := <-done
+		if err == nil || time.Since(since) > inboxGiveUp {
+			b.done <- u.ID
+			return
+		}
+		b.p.Log.Warn("update not handled, tried again shortly", "update", u.ID, "err", err)
+		sleep(ctx, inboxRetry)
+		if ctx.Err() == nil {
+			b.hand(ctx, u, since)
+		}
+	}()
+}
+
+// flush deletes handled updates from the inbox, a batch at a time.
+func (b *inbox) flush(ctx context.Context) {
+	defer close(b.flushed)
+	var ids []int64
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	write := func() {
+		if len(ids) == 0 {
+			return
+		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := b.p.Inbox.UpdatesDone(wctx, ids); err != nil {
+			// Left in the inbox: a restart hands them over again, and the duplicate check skips them.
+			b.p.Log.Warn("update inbox: handled updates not cleared", "err", err)
+		}
+		ids = ids[:0]
+	}
+	for {
+		select {
+		case id := <-b.done:
+			ids = append(ids, id)
+			if len(ids) >= 500 || len(b.done) == 0 {
+				write() // under load the ids gather while a write runs; when quiet, at once
+			}
+		case <-t.C:
+			write()
+		case <-ctx.Done():
+			for {
+				select {
+				case id := <-b.done:
+					ids = append(ids, id)
+				default:
+					write()
+					return
+				}
+			}
+		}
+	}
+}
+
+// close stops the retries, waits for the updates in hand (the pipeline finishes them or cuts
+// them off at shutdown), then clears what they finished and stops the flusher.
+func (b *inbox) close() {
+	b.stopRetries()
+	b.handing.Wait()
+	b.stopFlush()
+	<-b.flushed
+}
