@@ -14,10 +14,10 @@ import (
 // inbox (in batches, by a flusher); an update that failed for a fault is tried again later,
 // while its row keeps it safe. On start, what an earlier process left is handled first.
 type inbox struct {
-	p       *Poller
-	done    chan int64
-	handing sync.WaitGroup // updates in the pipeline, and their retries
-	flushed chan struct{}
+	p                      *Poller
+	done                   chan int64
+	handing                sync.WaitGroup // updates in the pipeline, and their retries
+	flushed                chan struct{}
 	stopRetries, stopFlush context.CancelFunc
 }
 

@@ -166,10 +166,10 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	}
 	defer resp.Body.Close()
 	var r struct {
-		OK          bool             `json:"ok"`
+		OK          bool              `json:"ok"`
 		Result      []json.RawMessage `json:"result"`
-		ErrorCode   int              `json:"error_code"`
-		Description string           `json:"description"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
 		Parameters  struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
