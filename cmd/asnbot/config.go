@@ -27,6 +27,7 @@ type Config struct {
 	WebhookURL    string        `env:"WEBHOOK_URL"`
 	WebhookSecret string        `env:"WEBHOOK_SECRET"`
 	HTTPAddr      string        `env:"HTTP_ADDR" envDefault:":8080"`
+	PProf         bool          `env:"PPROF" envDefault:"false"`
 	StateTTL      time.Duration `env:"STATE_TTL" envDefault:"24h"`
 	FloodLimit    int           `env:"FLOOD_LIMIT" envDefault:"20"`
 	FloodWindow   time.Duration `env:"FLOOD_WINDOW" envDefault:"10s"`

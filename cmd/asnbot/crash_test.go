@@ -41,7 +41,7 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // startChild runs `asnbot serve` with env in a child process, on the real clock.
-func startChild(t *testing.T, env map[string]string) *child {
+func startChild(t testing.TB, env map[string]string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServeProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "ASNBOT_HELPER_SERVE=1")

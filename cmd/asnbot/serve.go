@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -98,6 +99,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", healthz(db, rdb))
+	if cfg.PProf {
+		// Profiles only when asked for: they show the program's insides to whoever reaches HTTP_ADDR.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+		mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	}
 	if cfg.WebhookURL != "" {
 		mux.Handle(cfg.webhookPath(), &bot.Webhook{Secret: cfg.WebhookSecret, Pipeline: pipe, Log: log})
 	}

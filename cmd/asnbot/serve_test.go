@@ -121,3 +121,16 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		t.Errorf("version: %q %v", out.String(), err)
 	}
 }
+
+// TestPProfOnlyWhenAsked: the profiles are served when PPROF asks for them, and not otherwise.
+func TestPProfOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	off := newHarness(t, nil)
+	if code, _ := get(t, "http://"+off.addr+"/debug/pprof/"); code != 404 {
+		t.Errorf("pprof without PPROF: %d", code)
+	}
+	on := newHarness(t, map[string]string{"PPROF": "true"})
+	if code, body := get(t, "http://"+on.addr+"/debug/pprof/"); code != 200 || !strings.Contains(body, "goroutine") {
+		t.Errorf("pprof with PPROF=true: %d", code)
+	}
+}
