@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
@@ -20,8 +25,9 @@ import (
 	"github.com/bpsdm/asnbot/storage/storagetest"
 )
 
-// BenchmarkPagingVsGrammy: the same catalogue paging load on our bot and on the grammY peer
-// (../shared/peers/grammy, `npm install` there once), alternated, three rounds each: N users
+// BenchmarkPagingVsGrammy: the same catalogue paging load on our bot, on the grammY peer
+// (../shared/peers/grammy, `npm install` there once) and on a bot that only answers (the
+// transport's ceiling: no Redis, no Postgres), rotated, three rounds each: N users
 // (default 200; ASNBOT_BENCH_USERS) each open /katalog and tap "Berikutnya" 10 times, each
 // bot against a fake Bot API of its own, with real Postgres and Redis. It reports the medians
 // of taps a second and p50/p99 from a tap to its edit, for each bot, and ours over grammY's.
@@ -44,7 +50,7 @@ func BenchmarkPagingVsGrammy(b *testing.B) {
 	}
 	for range b.N {
 		b.StopTimer()
-		var ours, theirs []tapFigures
+		var ours, theirs, ceiling []tapFigures
 		if os.Getenv("ASNBOT_BENCH_ONLY") == "ours" { // for a profile of our side alone
 			for range 3 {
 				ours = append(ours, pageOurs(b, n))
@@ -55,7 +61,8 @@ func BenchmarkPagingVsGrammy(b *testing.B) {
 			continue
 		}
 		for round := range 3 {
-			run := []func(){func() { ours = append(ours, pageOurs(b, n)) }, func() { theirs = append(theirs, pageGrammy(b, peer, n)) }}
+			run := []func(){func() { ours = append(ours, pageOurs(b, n)) }, func() { theirs = append(theirs, pageGrammy(b, peer, n)) },
+				func() { ceiling = append(ceiling, pageCeiling(b, n)) }}
 			if round%2 == 1 {
 				slices.Reverse(run)
 			}
@@ -64,15 +71,20 @@ func BenchmarkPagingVsGrammy(b *testing.B) {
 			}
 		}
 		for i := range ours {
-			b.Logf("round %d: ours %.1f taps/s p99 %.0f ms; grammY %.1f taps/s p99 %.0f ms", i+1, ours[i].rate, ours[i].p99, theirs[i].rate, theirs[i].p99)
+			b.Logf("round %d: ours %.1f taps/s p99 %.0f ms; grammY %.1f taps/s p99 %.0f ms; answer-only %.1f taps/s p99 %.0f ms",
+				i+1, ours[i].rate, ours[i].p99, theirs[i].rate, theirs[i].p99, ceiling[i].rate, ceiling[i].p99)
 		}
-		o, g := medianFigures(ours), medianFigures(theirs)
+		o, g, c := medianFigures(ours), medianFigures(theirs), medianFigures(ceiling)
 		b.ReportMetric(o.rate, "ours_taps/s")
 		b.ReportMetric(o.p50, "ours_p50_ms")
 		b.ReportMetric(o.p99, "ours_p99_ms")
 		b.ReportMetric(g.rate, "grammy_taps/s")
 		b.ReportMetric(g.p50, "grammy_p50_ms")
 		b.ReportMetric(g.p99, "grammy_p99_ms")
+		b.ReportMetric(c.rate, "ceiling_taps/s")
+		b.ReportMetric(c.p99, "ceiling_p99_ms")
+		b.ReportMetric(o.rate/c.rate, "ours_of_ceiling")
+		b.ReportMetric(g.rate/c.rate, "grammy_of_ceiling")
 		b.ReportMetric(o.rate/g.rate, "rate_ratio")
 		b.ReportMetric(o.p99/g.p99, "p99_ratio")
 	}
@@ -160,6 +172,64 @@ func pageGrammy(b *testing.B, dir string, n int) tapFigures {
 	users := make([]*telegramtest.User, n)
 	for i := range users {
 		users[i] = tg.User(int64(800000+i), "G"+strconv.Itoa(i))
+	}
+	return loadTaps(b, users, pagingScript(b))
+}
+
+// pageCeiling is the transport's ceiling on the same load: a bot that only answers, with no
+// Redis, no Postgres and no durability (it confirms every update at once), the same static
+// page on every tap, over JSON calls on kept-alive connections.
+func pageCeiling(b *testing.B, n int) tapFigures {
+	tg := telegramtest.NewServer(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base := tg.URL() + "/bot" + telegramtest.Token + "/"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
+	post := func(method string, params any) []byte {
+		body, _ := json.Marshal(params)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+method, bytes.NewReader(body))
+		if err != nil {
+			return nil
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return out
+	}
+	page := map[string]any{"inline_keyboard": [][]map[string]string{{{"text": "Berikutnya ›", "callback_data": "p:1"}}}}
+	text := "Katalog Pelatihan\n1. Pelatihan Nomor 01 (32 JP)\n2. Pelatihan Nomor 02 (24 JP)\n3. Pelatihan Nomor 03 (16 JP)"
+	go func() {
+		offset := int64(0)
+		for ctx.Err() == nil {
+			var r struct {
+				Result []models.Update `json:"result"`
+			}
+			if json.Unmarshal(post("getUpdates", map[string]any{"offset": offset, "timeout": 1}), &r) != nil {
+				continue
+			}
+			for _, u := range r.Result {
+				offset = u.ID + 1
+				go func() {
+					switch {
+					case u.Message != nil:
+						post("sendMessage", map[string]any{"chat_id": u.Message.Chat.ID, "text": text, "reply_markup": page})
+					case u.CallbackQuery != nil && u.CallbackQuery.Message.Message != nil:
+						m := u.CallbackQuery.Message.Message
+						post("answerCallbackQuery", map[string]any{"callback_query_id": u.CallbackQuery.ID})
+						post("editMessageText", map[string]any{"chat_id": m.Chat.ID, "message_id": m.ID,
+							"text": text + "\n(" + strconv.FormatInt(u.ID, 10) + ")", "reply_markup": page})
+					}
+				}()
+			}
+		}
+	}()
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = tg.User(int64(800000+i), "C"+strconv.Itoa(i))
 	}
 	return loadTaps(b, users, pagingScript(b))
 }
