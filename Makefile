@@ -1,5 +1,5 @@
 # Shortcuts; README.md gives the commands themselves.
-.PHONY: build run test vet bench ci docker
+.PHONY: build run test vet bench bench-delivery ci docker
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o bin/asnbot ./cmd/asnbot
@@ -13,8 +13,18 @@ test:
 vet:
 	go vet ./...
 
+# Interactive speed and memory (a few minutes): paging side by side with the grammY peer and an
+# answer-only bot (npm install in ../shared/peers/grammy once), survey answers, an enrolment
+# burst, 10,000 open conversations.
 bench:
-	go test -run '^$$' -bench . -benchtime 1x -count 5 ./...
+	go test -run '^$$' -bench 'PagingVsGrammy|OpenConversations' -benchtime 1x -timeout 30m ./cmd/asnbot/
+	ASNBOT_BENCH_USERS=200 go test -run '^$$' -bench SurveyAnswers -benchtime 1x -count 3 -timeout 30m ./cmd/asnbot/
+	go test -run '^$$' -bench EnrolBurst -benchtime 1x -count 3 -timeout 30m ./cmd/asnbot/
+
+# What the bot sends on its own, at Telegram's limits (about 15 minutes): 10,000 reminders due
+# at once, one announcement to 10,000 people.
+bench-delivery:
+	go test -run '^$$' -bench 'ReminderBurst|Announcement' -benchtime 1x -timeout 60m ./cmd/asnbot/
 
 ci:
 	bash .ci/run
