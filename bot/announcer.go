@@ -87,11 +87,11 @@ func (c *Courier) sendAnnouncement(ctx context.Context, id, participant, job int
 	outcome, reason := flows.OutcomeSent, ""
 	switch {
 	case a.Status != flows.AnnSending:
-		outcome, reason = flows.OutcomeSkipped, "dihentikan"
+		outcome, reason = flows.OutcomeSkipped, flows.ReasonStopped
 	case !found:
-		outcome, reason = flows.OutcomeSkipped, "data dihapus"
+		outcome, reason = flows.OutcomeSkipped, flows.ReasonDeleted
 	case r.Participant.Unreachable:
-		outcome, reason = flows.OutcomeUnreachable, "bot diblokir atau akun tidak aktif"
+		outcome, reason = flows.OutcomeUnreachable, flows.ReasonBlocked
 	default:
 		key := "siaran:" + strconv.FormatInt(id, 10) + ":" + strconv.FormatInt(participant, 10)
 		still := func(ctx context.Context) (bool, error) { // "Hentikan" may have been pressed while it waited
@@ -101,9 +101,9 @@ func (c *Courier) sendAnnouncement(ctx context.Context, id, participant, job int
 		err := c.deliverOnce(ctx, "job:"+strconv.FormatInt(job, 10), key, r.Participant.ChatID, flows.AnnouncementReplies(a, r), still)
 		switch {
 		case errors.Is(err, errCalledOff):
-			outcome, reason = flows.OutcomeSkipped, "dihentikan"
+			outcome, reason = flows.OutcomeSkipped, flows.ReasonStopped
 		case errors.Is(err, ErrUnreachable):
-			outcome, reason = flows.OutcomeUnreachable, "bot diblokir atau akun tidak aktif"
+			outcome, reason = flows.OutcomeUnreachable, flows.ReasonBlocked
 		case err != nil && (lastTry || Permanent(err)):
 			outcome, reason = flows.OutcomeFailed, err.Error()
 		case err != nil:

@@ -76,9 +76,6 @@ func (r *Renderer) Plain(t flows.Text) (string, error) {
 
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-// placeholder is a {name} in markup made from what an admin wrote.
-var placeholder = regexp.MustCompile(`\{[^{}\s]{1,20}\}`)
-
 // fill renders markup made from what an admin wrote, its {placeholders} filled from t's
 // arguments (escaped; a time as a date and time); a placeholder without an argument stays.
 func (r *Renderer) fill(t flows.Text) (string, error) {
@@ -89,7 +86,7 @@ func (r *Renderer) fill(t flows.Text) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return placeholder.ReplaceAllStringFunc(t.HTML, func(p string) string {
+	return flows.Placeholders.ReplaceAllStringFunc(t.HTML, func(p string) string {
 		switch v := args[p].(type) {
 		case nil:
 			return p

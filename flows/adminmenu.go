@@ -86,10 +86,7 @@ func shortLabel(name string, id int64) string {
 	if name == "" {
 		return fmt.Sprint(id)
 	}
-	if r := []rune(name); len(r) > 18 {
-		return string(r[:17]) + "…"
-	}
-	return name
+	return cutRunes(name, 18)
 }
 
 const (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"time"
 
@@ -262,7 +263,7 @@ func (c *conv) agencyPage(d *AnnounceDraft, page int) error {
 	rows := make([][]Button, 0, len(shown)+2)
 	for i, a := range shown {
 		d.Agencies = append(d.Agencies, a.Key)
-		rows = append(rows, []Button{{Label: T("siaran.instansi_baris", "Name", shortText(a.Name, 30), "Count", a.Count),
+		rows = append(rows, []Button{{Label: T("siaran.instansi_baris", "Name", cutRunes(a.Name, 30), "Count", a.Count),
 			Data: cb(nsAnnounce, "g", i)}})
 	}
 	var nav []Button
@@ -282,16 +283,9 @@ func (c *conv) agencyPage(d *AnnounceDraft, page int) error {
 	return nil
 }
 
-func shortText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
 func (c *conv) announceAgency(d *AnnounceDraft) error {
-	i, err := parseIndex(c.data.arg(0))
-	if err != nil || i >= len(d.Agencies) {
+	i, err := strconv.Atoi(c.data.arg(0))
+	if err != nil || i < 0 || i >= len(d.Agencies) {
 		return c.expired()
 	}
 	key := d.Agencies[i]
@@ -308,20 +302,6 @@ func (c *conv) announceAgency(d *AnnounceDraft) error {
 	return c.announceCount(d)
 }
 
-func parseIndex(s string) (int, error) {
-	var n int
-	if s == "" || len(s) > 3 {
-		return 0, errors.New("not an index")
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, errors.New("not an index")
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n, nil
-}
-
 // announceCount says how many people the audience holds; none, and the audience is asked again.
 func (c *conv) announceCount(d *AnnounceDraft) error {
 	n, _, err := c.e.store.Audience(c.ctx, d.Audience)
@@ -329,16 +309,21 @@ func (c *conv) announceCount(d *AnnounceDraft) error {
 		return fmt.Errorf("audience: %w", err)
 	}
 	if n == 0 {
-		c.st.Step = stepAnnAudience
-		c.set(c.st)
-		c.say(audienceQuestion(c.callback(), T("siaran.nol", "Audience", d.Audience.label())))
-		return nil
+		return c.nobody(d, c.callback())
 	}
 	d.Count = n
 	c.st.Step = stepAnnBody
 	c.set(c.st)
 	c.say(Reply{Edit: c.callback(), Text: T("siaran.jumlah", "Audience", d.Audience.label(), "Count", n),
 		Parts: []Text{bodyQuestion(d)}})
+	return nil
+}
+
+// nobody says that the audience holds no one, and asks for another.
+func (c *conv) nobody(d *AnnounceDraft, edit bool) error {
+	c.st.Step = stepAnnAudience
+	c.set(c.st)
+	c.say(audienceQuestion(edit, T("siaran.nol", "Audience", d.Audience.label())))
 	return nil
 }
 
@@ -388,11 +373,8 @@ func (c *conv) announcePreview(d *AnnounceDraft) error {
 	if err != nil {
 		return fmt.Errorf("audience: %w", err)
 	}
-	if n == 0 {
-		c.st.Step = stepAnnAudience
-		c.set(c.st)
-		c.say(audienceQuestion(false, T("siaran.nol", "Audience", d.Audience.label())))
-		return nil
+	if n == 0 { // everyone left it since it was counted
+		return c.nobody(d, false)
 	}
 	d.Count = n
 	for _, r := range AnnouncementReplies(d.announcement(), sample) {

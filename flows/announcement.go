@@ -193,16 +193,14 @@ func AddAnnouncementWorkers(ws *river.Workers, a Announcer) {
 	}))
 }
 
-// The placeholders an announcement may hold, filled in for each recipient.
-var (
-	placeholders     = regexp.MustCompile(`\{[^{}\s]{1,20}\}`)
-	seatPlaceholders = []string{"{pelatihan}", "{angkatan}", "{mulai}"}
-)
+// Placeholders is the shape of a placeholder in an announcement ({nama}, ...), filled in for
+// each recipient by the renderer; checkPlaceholders says which are known.
+var Placeholders = regexp.MustCompile(`\{[^{}\s]{1,20}\}`)
 
 // checkPlaceholders returns the Text that explains what is wrong with the placeholders of
 // body for audience a, or the zero Text.
 func checkPlaceholders(body string, a Audience) Text {
-	for _, p := range placeholders.FindAllString(body, -1) {
+	for _, p := range Placeholders.FindAllString(body, -1) {
 		switch p {
 		case "{nama}":
 		case "{pelatihan}", "{angkatan}", "{mulai}":
@@ -252,7 +250,7 @@ func AnnouncementReplies(a Announcement, r Recipient) []Reply {
 // filledLength is how long body's text is once filled in, a date counted at its longest.
 func filledLength(body string, fill map[string]any) int {
 	const longestDate = len("Rabu, 29 September 2027 pukul 08.00 WITA")
-	plain := placeholders.ReplaceAllStringFunc(PlainOf(body), func(p string) string {
+	plain := Placeholders.ReplaceAllStringFunc(PlainOf(body), func(p string) string {
 		if s, ok := fill[p].(string); ok {
 			return s
 		}
@@ -305,14 +303,31 @@ func AnnouncementReport(a Announcement, unreached []Unreached) ([]Reply, error) 
 	if len(unreached) == 0 {
 		return nil, nil
 	}
+	f, err := unreachedFile(fmt.Sprintf("siaran-%d-tidak-terkirim.xlsx", a.ID), unreached,
+		T("siaran.laporan_berkas", "ID", a.ID, "Count", len(unreached)))
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{{File: f}}, nil
+}
+
+// The reasons a recipient was not reached, as the spreadsheets give them.
+const (
+	ReasonBlocked = "bot diblokir atau akun tidak aktif"
+	ReasonDeleted = "data dihapus"
+	ReasonStopped = "dihentikan"
+)
+
+// unreachedFile is the spreadsheet of whom a delivery did not reach, and why: after an
+// announcement, and after the notices of a change.
+func unreachedFile(name string, unreached []Unreached, caption Text) (*File, error) {
 	t := document.Table{Header: []string{"nama", "instansi", "hasil", "alasan"}}
 	for _, u := range unreached {
 		t.Rows = append(t.Rows, []string{u.Name, u.Agency, string(u.Outcome), u.Reason})
 	}
 	content, err := t.XLSX()
 	if err != nil {
-		return nil, fmt.Errorf("report file: %w", err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return []Reply{{File: &File{Name: fmt.Sprintf("siaran-%d-tidak-terkirim.xlsx", a.ID), Content: content,
-		Caption: T("siaran.laporan_berkas", "ID", a.ID, "Count", len(unreached))}}}, nil
+	return &File{Name: name, Content: content, Caption: caption}, nil
 }

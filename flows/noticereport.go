@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-
-	"github.com/bpsdm/asnbot/flows/document"
 )
 
 // NoticeReport tells the admin who changed or cancelled a batch in chat, once the notices
@@ -60,14 +58,10 @@ func NoticeReportReplies(r NoticeReport, o NoticeOutcomes) ([]Reply, error) {
 	if len(o.Unreached) == 0 {
 		return out, nil
 	}
-	t := document.Table{Header: []string{"nama", "instansi", "hasil", "alasan"}}
-	for _, u := range o.Unreached {
-		t.Rows = append(t.Rows, []string{u.Name, u.Agency, string(u.Outcome), u.Reason})
-	}
-	content, err := t.XLSX()
+	f, err := unreachedFile(fmt.Sprintf("pemberitahuan-angkatan-%d-tidak-terkirim.xlsx", r.BatchID), o.Unreached,
+		T("laporan_pemberitahuan.berkas", "Count", len(o.Unreached)))
 	if err != nil {
-		return nil, fmt.Errorf("notice report file: %w", err)
+		return nil, err
 	}
-	return append(out, Reply{File: &File{Name: fmt.Sprintf("pemberitahuan-angkatan-%d-tidak-terkirim.xlsx", r.BatchID),
-		Content: content, Caption: T("laporan_pemberitahuan.berkas", "Count", len(o.Unreached))}}), nil
+	return append(out, Reply{File: f}), nil
 }

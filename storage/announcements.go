@@ -253,8 +253,8 @@ func (db *DB) StopAnnouncement(ctx context.Context, id int64, by flows.Actor, no
 		if a, err = loadAnnouncement(tx, id, true); err != nil || a.Status != flows.AnnSending {
 			return err
 		}
-		res := tx.Exec(`UPDATE announcement_recipients SET status = 'skipped', reason = 'dihentikan'
-			WHERE announcement_id = ? AND status = 'pending'`, id)
+		res := tx.Exec(`UPDATE announcement_recipients SET status = 'skipped', reason = ?
+			WHERE announcement_id = ? AND status = 'pending'`, flows.ReasonStopped, id)
 		if res.Error != nil {
 			return mapErr(res.Error, "stop recipients")
 		}

@@ -196,10 +196,10 @@ func (db *DB) NoticeOutcomes(ctx context.Context, r flows.NoticeReport) (flows.N
 		case row.Sent:
 			out.Reached++
 		case row.Gone:
-			out.Unreached = append(out.Unreached, flows.Unreached{Outcome: flows.OutcomeSkipped, Reason: "data dihapus"})
+			out.Unreached = append(out.Unreached, flows.Unreached{Outcome: flows.OutcomeSkipped, Reason: flows.ReasonDeleted})
 		case row.Unreachable:
 			out.Unreached = append(out.Unreached, flows.Unreached{Name: row.Name, Agency: row.Agency,
-				Outcome: flows.OutcomeUnreachable, Reason: "bot diblokir atau akun tidak aktif"})
+				Outcome: flows.OutcomeUnreachable, Reason: flows.ReasonBlocked})
 		case row.Open:
 			out.Pending++
 		case r.Notice == (flows.ChangeNotice{}).Kind() && row.Status != string(flows.Registered) && row.Status != string(flows.Waiting):

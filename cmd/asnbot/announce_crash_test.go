@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/go-telegram/bot/models"
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
@@ -27,9 +24,7 @@ func (h *harness) crowd(t testing.TB, n int, base int64) []*telegramtest.User {
 	users := make([]*telegramtest.User, n)
 	for i := range users {
 		users[i] = h.tg.User(base+int64(i), "P"+strconv.Itoa(i))
-		// An edit the bot ignores: the chat becomes one the fake lets the bot write to.
-		h.tg.Enqueue(models.Update{EditedMessage: &models.Message{ID: 1, Date: 1, Text: "x",
-			Chat: models.Chat{ID: users[i].ID, Type: models.ChatTypePrivate}, From: &models.User{ID: users[i].ID, FirstName: users[i].FirstName}}})
+		users[i].OpenChat()
 	}
 	return users
 }
@@ -50,10 +45,7 @@ func (h *harness) announceToAll(t testing.TB, adminChat int64, body string) int6
 // the messages in flight at the kill, and the admin gets the final report.
 func TestKilledBotSendsEachAnnouncementOnce(t *testing.T) {
 	t.Parallel()
-	n := 2000
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_CRASH_RECIPIENTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchEnv("ASNBOT_CRASH_RECIPIENTS", 2000)
 	h := newHarness(t, nil)
 	h.stop() // the two processes below are the bot, one after the other
 	admin := h.tg.User(newUserID(), "Admin")

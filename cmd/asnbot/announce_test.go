@@ -394,8 +394,8 @@ func TestScheduledAndStoppedAnnouncements(t *testing.T) {
 	a.Press(t, status, "⛔ Hentikan")
 	stopped := nextWith(t, a, "dihentikan")
 	expectText(t, stopped, "Tidak dikirim")
-	time.Sleep(3 * time.Second) // what would have gone by now at one a second
-	h.waitJobsDone(t)
+	waitJobs(t, h, "announcement_send") // every job, those waiting for the limit too, has run
+	h.tg.WaitIdle(t)
 	got := 0
 	for _, u := range []*telegramtest.User{f.ayu, f.bima, f.citra, f.dedi, f.eka, f.fia} {
 		got += countWith(u, "Siaran yang dihentikan")

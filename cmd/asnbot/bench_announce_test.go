@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -16,14 +15,7 @@ import (
 //
 //	go test -run '^$' -bench Announcement -benchtime 1x -timeout 40m ./cmd/asnbot/
 func BenchmarkAnnouncement(b *testing.B) {
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_RECIPIENTS")); err == nil && v > 0 {
-		n = v
-	}
-	rate := 25
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_RATE")); err == nil && v > 0 {
-		rate = v
-	}
+	n, rate := benchEnv("ASNBOT_BENCH_RECIPIENTS", 10000), benchEnv("ASNBOT_BENCH_RATE", 25)
 	for range b.N {
 		b.StopTimer()
 		h := newHarness(b, map[string]string{"OUT_RATE": strconv.Itoa(rate)}, telegramtest.WithRateLimits())
@@ -33,36 +25,7 @@ func BenchmarkAnnouncement(b *testing.B) {
 		start := time.Now()
 		b.StartTimer()
 		h.start()
-		deadline := time.Now().Add(time.Duration(n/rate)*time.Second*3 + time.Minute)
-		reachedAll := func() bool {
-			for _, u := range users {
-				if len(u.Messages()) == 0 {
-					return false
-				}
-			}
-			return true
-		}
-		for !reachedAll() && time.Now().Before(deadline) {
-			time.Sleep(500 * time.Millisecond)
-		}
-		b.StopTimer()
-		calls := h.tg.Calls("sendMessage")
-		first, last := calls[0].At, calls[len(calls)-1].At
-		reached, dups := 0, 0
-		for _, u := range users {
-			got := len(u.Messages())
-			if got > 0 {
-				reached++
-			}
-			dups += max(got-1, 0)
-		}
-		achieved := float64(reached-1) / last.Sub(first).Seconds()
-		b.ReportMetric(achieved, "sends/s")
-		b.ReportMetric(100*achieved/float64(rate), "%_of_limit")
-		b.ReportMetric(float64(reached), "reached")
-		b.ReportMetric(float64(len(calls)-reached), "answered_429")
-		b.ReportMetric(float64(dups), "duplicates")
-		b.ReportMetric(time.Since(start).Seconds(), "s_total")
+		awaitDelivery(b, h, users, rate, start, "answered_429")
 		h.stop()
 	}
 }

@@ -21,10 +21,7 @@ import (
 //
 //	go test -run '^$' -bench OpenConversations -benchtime 1x -timeout 30m ./cmd/asnbot/
 func BenchmarkOpenConversations(b *testing.B) {
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_USERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchEnv("ASNBOT_BENCH_USERS", 10000)
 	for range b.N {
 		h := newHarness(b, map[string]string{"FLOOD_LIMIT": "1000"})
 		h.stop() // the bot runs as a child process, so its memory is its own

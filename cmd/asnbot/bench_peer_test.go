@@ -34,10 +34,7 @@ import (
 //
 //	go test -run '^$' -bench PagingVsGrammy -benchtime 1x -timeout 30m ./cmd/asnbot/
 func BenchmarkPagingVsGrammy(b *testing.B) {
-	n := 200
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_USERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchEnv("ASNBOT_BENCH_USERS", 200)
 	peer := os.Getenv("ASNBOT_GRAMMY_DIR")
 	if peer == "" {
 		peer = filepath.Join("..", "..", "..", "shared", "peers", "grammy")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,10 +24,7 @@ import (
 //
 //	go test -run '^$' -bench SurveyAnswers -benchtime 1x -count 3 -timeout 30m ./cmd/asnbot/
 func BenchmarkSurveyAnswers(b *testing.B) {
-	n := 1000
-	if v, err := strconv.Atoi(os.Getenv("ASNBOT_BENCH_USERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchEnv("ASNBOT_BENCH_USERS", 1000)
 	for range b.N {
 		b.StopTimer()
 		h := newHarness(b, map[string]string{"FLOOD_LIMIT": "1000", "WORKERS": "32"})

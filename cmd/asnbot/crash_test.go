@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/storage"
@@ -121,8 +119,7 @@ func TestKilledReplicaLosesNoReminder(t *testing.T) {
 	users := make([]*telegramtest.User, n)
 	for i := range users {
 		users[i] = h.tg.User(int64(700000+i), "K"+strconv.Itoa(i))
-		h.tg.Enqueue(models.Update{EditedMessage: &models.Message{ID: 1, Date: 1, Text: "x",
-			Chat: models.Chat{ID: users[i].ID, Type: models.ChatTypePrivate}, From: &models.User{ID: users[i].ID, FirstName: users[i].FirstName}}})
+		users[i].OpenChat()
 		h.seedParticipant(users[i], 2000+i)
 		p, _ := h.participant(users[i].ID)
 		db := h.db
