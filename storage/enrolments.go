@@ -25,93 +25,101 @@ type enrolmentRow struct {
 
 func (enrolmentRow) TableName() string { return "enrolments" }
 
-// Enrol implements flows.Enrolments. The participant's row is locked first, then the batch's, in
-// that order everywhere, so concurrent enrolments queue instead of overbooking and never
-// deadlock: two taps of one person run one after the other, and a batch's seats are counted
-// by one transaction at a time. Everything that does not need the batch lock (the second-tap
-// check, the clash check) runs before it, so the lock is held for one statement and the commit.
+// Enrol implements flows.Enrolments. The participant's row is locked first, then the batch's,
+// always in this order (no deadlock), and every check is made on the batch as read under its
+// lock, so a schedule change or a cancellation in between cannot slip past. An enrolment at
+// the moment registration opens is the busiest write the bot has (everyone taps at once, on
+// one batch), so it runs in five statements scanned by hand: the participant with any live
+// enrolment, the batch with its course and any clash, the insert that decides the seat, the
+// planned notices, the commit.
 func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.Time) (flows.Enrolment, error) {
-	var row enrolmentRow
-	existing := false
-	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var p participantRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", participantID).Take(&p).Error; err != nil {
-			return mapErr(err, "lock participant")
-		}
-		err := tx.Where("participant_id = ? AND batch_id = ? AND status <> 'batal'", participantID, batchID).Take(&row).Error
-		if err == nil {
-			existing = true
-			return nil
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return mapErr(err, "existing enrolment")
-		}
-		var b batchRow
-		if err := tx.Where("id = ?", batchID).Take(&b).Error; err != nil {
-			return mapErr(err, "batch")
-		}
-		if err := b.domain().Availability(now); err != nil {
-			return err
-		}
-		var published bool
-		if err := tx.Model(&courseRow{}).Select("published").Where("id = ?", b.CourseID).Scan(&published).Error; err != nil {
-			return mapErr(err, "course published")
-		}
-		if !published {
-			return flows.ErrBatchUnavailable // withdrawn from the catalogue: an old button must not enrol
-		}
-		if err := clash(tx, participantID, b); err != nil {
-			return err
-		}
-		full := b
-		// From here the batch is locked: the seat count and the insert see every earlier enrolment.
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "status", "starts_at").Where("id = ?", batchID).Take(&b).Error; err != nil {
-			return mapErr(err, "lock batch")
-		}
-		if b.Status != string(flows.BatchOpen) || !now.Before(b.StartsAt) {
-			return flows.ErrBatchUnavailable // cancelled or closed meanwhile
-		}
-		err = tx.Raw(`INSERT INTO enrolments (participant_id, batch_id, status)
-			SELECT ?, ?, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = ? AND status IN ?) < quota
-				AND NOT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = ? AND status = 'daftar_tunggu')
-				THEN 'terdaftar' ELSE 'daftar_tunggu' END
-			FROM batches WHERE id = ?
-			RETURNING *`, participantID, batchID, batchID, seatStatuses, batchID, batchID).Scan(&row).Error
-		if err != nil {
-			return mapErr(err, "insert enrolment")
-		}
-		if row.Status != string(flows.Registered) {
-			return nil // the waiting list is reminded once moved up
-		}
-		return db.plan(ctx, tx, db.seatJobs(nil, row.ID, full.domain(), now)...)
-	})
+	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
+		return flows.Enrolment{}, mapErr(err, "begin enrolment")
+	}
+	defer tx.Rollback() //nolint:errcheck // after a commit it does nothing
+
+	var existing *int64
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT e.id FROM enrolments e WHERE e.participant_id = p.id AND e.batch_id = $2
+		AND e.status <> 'batal') FROM participants p WHERE p.id = $1 FOR UPDATE`, participantID, batchID).Scan(&existing)
+	if err != nil {
+		return flows.Enrolment{}, mapErr(err, "lock participant")
+	}
+	if existing != nil { // a second tap: the first one's enrolment, unchanged
+		_ = tx.Rollback()
+		var row enrolmentRow
+		if err := db.gorm.WithContext(ctx).Where("id = ?", *existing).Take(&row).Error; err != nil {
+			return flows.Enrolment{}, mapErr(err, "existing enrolment")
+		}
+		e, err := db.loadEnrolment(db.gorm.WithContext(ctx), row)
+		e.Existing = true
+		return e, err
+	}
+
+	var b batchRow
+	var c courseRow
+	var clashID *int64
+	err = tx.QueryRowContext(ctx, `SELECT b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location,
+			b.online_url, b.quota, b.reg_opens_at, b.reg_closes_at, b.status, b.trainers,
+			c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
+			(SELECT o.id FROM batches o JOIN enrolments e ON e.batch_id = o.id
+				WHERE e.participant_id = $2 AND e.status IN ('terdaftar', 'daftar_tunggu') AND o.id <> b.id
+				AND o.status <> 'cancelled' AND o.starts_at < b.ends_at AND o.ends_at > b.starts_at
+				ORDER BY o.starts_at LIMIT 1)
+		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1 FOR UPDATE OF b`, batchID, participantID).Scan(
+		&b.ID, &b.CourseID, &b.Name, &b.StartsAt, &b.EndsAt, &b.TimeZone, &b.Location, &b.OnlineURL, &b.Quota,
+		&b.RegOpensAt, &b.RegClosesAt, &b.Status, &b.Trainers,
+		&c.ID, &c.Code, &c.Title, &c.Category, &c.Method, &c.JP, &c.Description, &c.Audience, &c.Published, &c.SurveyKey,
+		&clashID)
+	if err != nil {
+		return flows.Enrolment{}, mapErr(err, "lock batch")
+	}
+	if err := b.domain().Availability(now); err != nil {
 		return flows.Enrolment{}, err
 	}
-	e, err := db.loadEnrolment(db.gorm.WithContext(ctx), row)
-	e.Existing = existing
-	return e, err
+	if !c.Published {
+		return flows.Enrolment{}, flows.ErrBatchUnavailable // withdrawn from the catalogue: an old button must not enrol
+	}
+	if clashID != nil {
+		_ = tx.Rollback()
+		return flows.Enrolment{}, db.clash(ctx, *clashID)
+	}
+
+	// The seat: free while fewer than the quota hold one and nobody waits (a freed seat goes to
+	// the first in line, not to whoever taps next). The place in line counts those before.
+	e := flows.Enrolment{ParticipantID: participantID, Course: c.domain(), Batch: b.domain()}
+	var status string
+	err = tx.QueryRowContext(ctx, `INSERT INTO enrolments (participant_id, batch_id, status)
+		SELECT $1, $2, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = $2 AND status = ANY($3)) < $4
+			AND NOT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = $2 AND status = 'daftar_tunggu')
+			THEN 'terdaftar' ELSE 'daftar_tunggu' END
+		RETURNING id, status, created_at,
+			(SELECT count(*) + 1 FROM enrolments WHERE batch_id = $2 AND status = 'daftar_tunggu')`,
+		participantID, batchID, seatStatuses, b.Quota).Scan(&e.ID, &status, &e.CreatedAt, &e.Position)
+	if err != nil {
+		return flows.Enrolment{}, mapErr(err, "insert enrolment")
+	}
+	e.Status = flows.EnrolmentStatus(status)
+	if e.Status == flows.Registered {
+		e.Position = 0
+		if err := db.planTx(ctx, tx, db.seatJobs(nil, e.ID, e.Batch, now)...); err != nil {
+			return flows.Enrolment{}, err
+		}
+	} // the waiting list is reminded once moved up
+	if err := tx.Commit(); err != nil {
+		return flows.Enrolment{}, mapErr(err, "commit enrolment")
+	}
+	return e, nil
 }
 
-// clash finds a live enrolment of the participant in another batch at overlapping dates.
-func clash(tx *gorm.DB, participantID int64, b batchRow) error {
-	var other batchRow
-	err := tx.Table("batches").Select("batches.*").
-		Joins("JOIN enrolments e ON e.batch_id = batches.id").
-		Where("e.participant_id = ? AND e.status IN ('terdaftar','daftar_tunggu') AND batches.id <> ?", participantID, b.ID).
-		Where("batches.status <> 'cancelled' AND batches.starts_at < ? AND batches.ends_at > ?", b.EndsAt, b.StartsAt).
-		Order("batches.starts_at").Take(&other).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil
+// clash is the refusal for a live enrolment in batch id, at dates that overlap.
+func (db *DB) clash(ctx context.Context, id int64) error {
+	var bc batchWithCourse
+	res := db.gorm.WithContext(ctx).Raw(selectBatchWithCourse, id).Scan(&bc)
+	if res.Error != nil {
+		return mapErr(res.Error, "clash")
 	}
-	if err != nil {
-		return mapErr(err, "clash")
-	}
-	var c courseRow
-	if err := tx.Where("id = ?", other.CourseID).Take(&c).Error; err != nil {
-		return mapErr(err, "clash course")
-	}
-	return &flows.ClashError{Course: c.domain(), Batch: other.domain()}
+	return &flows.ClashError{Course: bc.Course.domain(), Batch: bc.Batch.domain()}
 }
 
 // batchWithCourse is a batch and its course read in one query.

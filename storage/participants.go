@@ -181,7 +181,7 @@ func mapErr(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", what, flows.ErrNotFound)
 	}
 	var pgErr *pgconn.PgError

@@ -68,15 +68,23 @@ func (db *DB) plan(ctx context.Context, tx *gorm.DB, jobs ...river.InsertManyPar
 	if len(jobs) == 0 {
 		return nil
 	}
-	client, err := db.inserter()
-	if err != nil {
-		return fmt.Errorf("job client: %w", err)
-	}
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("plan jobs: not inside a transaction")
 	}
-	if _, err := client.InsertManyTx(ctx, sqlTx, jobs); err != nil {
+	return db.planTx(ctx, sqlTx, jobs...)
+}
+
+// planTx is plan for a transaction begun on the pool by hand.
+func (db *DB) planTx(ctx context.Context, tx *sql.Tx, jobs ...river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	client, err := db.inserter()
+	if err != nil {
+		return fmt.Errorf("job client: %w", err)
+	}
+	if _, err := client.InsertManyTx(ctx, tx, jobs); err != nil {
 		return fmt.Errorf("plan jobs: %w", err)
 	}
 	return nil

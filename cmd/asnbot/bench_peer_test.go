@@ -137,10 +137,21 @@ func pageOurs(b *testing.B, n int) tapFigures {
 	return loadTaps(b, users, pagingScript(b))
 }
 
-// pageGrammy runs the grammY peer as a child process against a fake Bot API of its own, a
-// fresh database and a Redis database of its own (15, emptied first).
+// pageGrammy pages the catalogue on the grammY peer (startGrammy).
 func pageGrammy(b *testing.B, dir string, n int) tapFigures {
-	tg := telegramtest.NewServer(b)
+	tg, stop := startGrammy(b, dir)
+	defer stop()
+	users := make([]*telegramtest.User, n)
+	for i := range users {
+		users[i] = tg.User(int64(800000+i), "G"+strconv.Itoa(i))
+	}
+	return loadTaps(b, users, pagingScript(b))
+}
+
+// startGrammy runs the grammY peer as a child process against a fake Bot API of its own, a
+// fresh database and a Redis database of its own (15, emptied first), until stop.
+func startGrammy(b *testing.B, dir string) (tg *telegramtest.Server, stop func()) {
+	tg = telegramtest.NewServer(b)
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379", DB: 15})
 	defer rdb.Close()
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
@@ -155,31 +166,43 @@ func pageGrammy(b *testing.B, dir string, n int) tapFigures {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	}()
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			_ = cmd.Wait()
+		}
+	}
+	b.Cleanup(stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for len(tg.Calls("getUpdates")) == 0 {
 		if time.Now().After(deadline) {
+			stop()
 			b.Fatalf("the grammY peer did not start:\n%s", out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	return tg, stop
+}
+
+// pageCeiling pages the catalogue on the answer-only bot (startCeiling).
+func pageCeiling(b *testing.B, n int) tapFigures {
+	tg, stop := startCeiling(b)
+	defer stop()
 	users := make([]*telegramtest.User, n)
 	for i := range users {
-		users[i] = tg.User(int64(800000+i), "G"+strconv.Itoa(i))
+		users[i] = tg.User(int64(800000+i), "C"+strconv.Itoa(i))
 	}
 	return loadTaps(b, users, pagingScript(b))
 }
 
-// pageCeiling is the transport's ceiling on the same load: a bot that only answers, with no
+// startCeiling runs the transport's ceiling until stop: a bot that only answers, with no
 // Redis, no Postgres and no durability (it confirms every update at once), the same static
-// page on every tap, over JSON calls on kept-alive connections.
-func pageCeiling(b *testing.B, n int) tapFigures {
+// page with one button on every message or tap, over JSON calls on kept-alive connections.
+func startCeiling(b *testing.B) (*telegramtest.Server, func()) {
 	tg := telegramtest.NewServer(b)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	base := tg.URL() + "/bot" + telegramtest.Token + "/"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
 	post := func(method string, params any) []byte {
@@ -224,9 +247,5 @@ func pageCeiling(b *testing.B, n int) tapFigures {
 			}
 		}
 	}()
-	users := make([]*telegramtest.User, n)
-	for i := range users {
-		users[i] = tg.User(int64(800000+i), "C"+strconv.Itoa(i))
-	}
-	return loadTaps(b, users, pagingScript(b))
+	return tg, cancel
 }

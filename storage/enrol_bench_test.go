@@ -1,0 +1,75 @@
+package storage_test
+
+import (
+	"os"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bpsdm/asnbot/flows/catalogfile"
+	"github.com/bpsdm/asnbot/storage/storagetest"
+)
+
+// BenchmarkEnrolConcurrent: 1,000 participants enrol at once, 32 at a time, either all in one
+// batch (quota 300: the rest wait) or spread over ten batches. The ratio shows what the seat
+// decision's serialisation costs.
+//
+//	go test -run '^$' -bench EnrolConcurrent -benchtime 1x -count 3 ./storage/
+func BenchmarkEnrolConcurrent(b *testing.B) {
+	for _, spread := range []int{1, 10} {
+		b.Run(fmt.Sprintf("batches=%d", spread), func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				db := storagetest.DB(b)
+				if e := db.Gorm().Exec(os.Getenv("XSQL")).Error; e != nil && os.Getenv("XSQL") != "" {
+					b.Fatal(e)
+				}
+				ctx := context.Background()
+				c := sampleCourse(300)
+				for i := 1; i < spread; i++ {
+					nb := c.Batches[0]
+					nb.Name = fmt.Sprintf("Angkatan %d", i+1)
+					c.Batches = append(c.Batches, nb)
+				}
+				if _, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor); err != nil {
+					b.Fatal(err)
+				}
+				_, batches, _ := db.Course(ctx, "TEK-01")
+				const n = 1000
+				ids := make([]int64, n)
+				for i := range ids {
+					p := participant(int64(i+1), fmt.Sprintf("1986092620150510%02d", i%100))
+					p.NIP = fmt.Sprintf("19860926201505%04d", i)
+					if err := db.SaveParticipant(ctx, &p); err != nil {
+						b.Fatal(err)
+					}
+					ids[i] = p.ID
+				}
+				work := make(chan int)
+				var wg sync.WaitGroup
+				start := time.Now()
+				b.StartTimer()
+				for range 32 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range work {
+							if _, err := db.Enrol(ctx, ids[i], batches[i%len(batches)].ID, now); err != nil {
+								b.Error(err)
+							}
+						}
+					}()
+				}
+				for i := range n {
+					work <- i
+				}
+				close(work)
+				wg.Wait()
+				b.StopTimer()
+				b.ReportMetric(n/time.Since(start).Seconds(), "enrolments/s")
+			}
+		})
+	}
+}
