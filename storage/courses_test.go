@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,5 +189,80 @@ func TestWithdrawnCourseTakesNoEnrolment(t *testing.T) {
 	_ = db.SaveParticipant(ctx, &p)
 	if _, err := db.Enrol(ctx, p.ID, batches[0].ID, now); !errors.Is(err, flows.ErrBatchUnavailable) {
 		t.Errorf("enrolled in a withdrawn course: %v", err)
+	}
+}
+
+// TestConcurrentEnrolmentsFillTheQuotaAndNumberTheLine: fifty people enrol in a batch of ten
+// at once. Exactly ten get a seat, the forty others are told places 1 to 40, each once, and
+// the line is kept in that order: a cancelled seat goes to place 1.
+func TestConcurrentEnrolmentsFillTheQuotaAndNumberTheLine(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(10)}, now, testActor); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, _ := db.Course(ctx, "TEK-01")
+	b := batches[0]
+	const n = 50
+	ids := make([]int64, n)
+	for i := range ids {
+		p := participant(int64(i+1), fmt.Sprintf("19860926201505%04d", i))
+		if err := db.SaveParticipant(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = p.ID
+	}
+	got := make([]flows.Enrolment, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := db.Enrol(ctx, ids[i], b.ID, now)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = e
+		}()
+	}
+	wg.Wait()
+	seats, places := 0, map[int]int64{}
+	for _, e := range got {
+		switch e.Status {
+		case flows.Registered:
+			seats++
+		case flows.Waiting:
+			if other, dup := places[e.Position]; dup {
+				t.Errorf("place %d told to enrolments %d and %d", e.Position, other, e.ID)
+			}
+			places[e.Position] = e.ID
+		}
+	}
+	if seats != 10 || len(places) != 40 || places[1] == 0 || places[40] == 0 {
+		t.Fatalf("%d seats, places %v", seats, places)
+	}
+	var reminded int64
+	db.Gorm().Raw("SELECT count(DISTINCT args->>'enrolment_id') FROM river_job WHERE kind = 'reminder'").Scan(&reminded)
+	if reminded != 10 {
+		t.Errorf("reminders planned for %d enrolments, want the 10 seats", reminded)
+	}
+	for i, e := range got { // the places stay as told
+		if e.Status != flows.Waiting {
+			continue
+		}
+		mine, err := db.Enrolments(ctx, ids[i])
+		if err != nil || len(mine) != 1 || mine[0].Position != e.Position {
+			t.Errorf("enrolment %d was told place %d, now reads %+v %v", e.ID, e.Position, mine, err)
+		}
+	}
+	for i, e := range got {
+		if e.Status == flows.Registered {
+			_, promo, err := db.Cancel(ctx, ids[i], e.ID, now)
+			if err != nil || promo == nil || promo.Enrolment.ID != places[1] {
+				t.Fatalf("the seat went to %+v (%v), want place 1 (%d)", promo, err, places[1])
+			}
+			break
+		}
 	}
 }

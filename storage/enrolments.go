@@ -21,17 +21,26 @@ type enrolmentRow struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	CancelledAt   *time.Time
+	Queued        int64 `gorm:"<-:false"` // the place in line's order: written by the database
 }
 
 func (enrolmentRow) TableName() string { return "enrolments" }
 
-// Enrol implements flows.Enrolments. The participant's row is locked first, then the batch's,
-// always in this order (no deadlock), and every check is made on the batch as read under its
-// lock, so a schedule change or a cancellation in between cannot slip past. An enrolment at
-// the moment registration opens is the busiest write the bot has (everyone taps at once, on
-// one batch), so it runs in five statements scanned by hand: the participant with any live
-// enrolment, the batch with its course and any clash, the insert that decides the seat, the
-// planned notices, the commit.
+// Enrol implements flows.Enrolments. An enrolment at the moment registration opens is the
+// busiest write the bot has (everyone taps at once, on one batch), so only the seat's decision
+// is made one enrolment after another, and the rest side by side:
+//
+//  1. the participant's row is locked (one enrolment of theirs at a time), with any live
+//     enrolment of theirs in the batch (a second tap returns the first one's);
+//  2. the batch is read with a share lock, with its course and any clash: every check is
+//     made on this row, which no change, cancellation or import can alter until the commit,
+//     and which no seat can be freed in either (freeing one takes the row's update lock);
+//  3. while seats seemed free, the seat's notices are planned, under an id taken ahead;
+//  4. the batch's seat lock (an advisory lock, as the row holds only share locks), then the
+//     insert that decides the seat, numbers the place in line and counts those before it;
+//     a waiting place drops the notices planned in 3.
+//
+// Scanned by hand: a few statements and no reflection.
 func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.Time) (flows.Enrolment, error) {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -59,22 +68,29 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 	var b batchRow
 	var c courseRow
 	var clashID *int64
+	var full bool
+	e := flows.Enrolment{ParticipantID: participantID}
 	err = tx.QueryRowContext(ctx, `SELECT b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location,
 			b.online_url, b.quota, b.reg_opens_at, b.reg_closes_at, b.status, b.trainers,
 			c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
 			(SELECT o.id FROM batches o JOIN enrolments e ON e.batch_id = o.id
 				WHERE e.participant_id = $2 AND e.status IN ('terdaftar', 'daftar_tunggu') AND o.id <> b.id
 				AND o.status <> 'cancelled' AND o.starts_at < b.ends_at AND o.ends_at > b.starts_at
-				ORDER BY o.starts_at LIMIT 1)
-		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1 FOR UPDATE OF b`, batchID, participantID).Scan(
+				ORDER BY o.starts_at LIMIT 1),
+			(SELECT count(*) FROM enrolments WHERE batch_id = b.id AND status = ANY($3)) >= b.quota
+				OR EXISTS (SELECT 1 FROM enrolments WHERE batch_id = b.id AND status = 'daftar_tunggu'),
+			nextval('enrolments_id_seq')
+		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1 FOR SHARE OF b`,
+		batchID, participantID, seatStatuses).Scan(
 		&b.ID, &b.CourseID, &b.Name, &b.StartsAt, &b.EndsAt, &b.TimeZone, &b.Location, &b.OnlineURL, &b.Quota,
 		&b.RegOpensAt, &b.RegClosesAt, &b.Status, &b.Trainers,
 		&c.ID, &c.Code, &c.Title, &c.Category, &c.Method, &c.JP, &c.Description, &c.Audience, &c.Published, &c.SurveyKey,
-		&clashID)
+		&clashID, &full, &e.ID)
 	if err != nil {
-		return flows.Enrolment{}, mapErr(err, "lock batch")
+		return flows.Enrolment{}, mapErr(err, "read batch")
 	}
-	if err := b.domain().Availability(now); err != nil {
+	e.Course, e.Batch = c.domain(), b.domain()
+	if err := e.Batch.Availability(now); err != nil {
 		return flows.Enrolment{}, err
 	}
 	if !c.Published {
@@ -85,25 +101,43 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		return flows.Enrolment{}, db.clash(ctx, *clashID)
 	}
 
+	// While this share lock is held seats can only be taken, never freed: a full batch stays
+	// full, so its waiting places plan nothing.
+	var planned []int64
+	if !full {
+		res, err := db.planTx(ctx, tx, db.seatJobs(nil, e.ID, e.Batch, now)...)
+		if err != nil {
+			return flows.Enrolment{}, err
+		}
+		for _, r := range res {
+			if !r.UniqueSkippedAsDuplicate {
+				planned = append(planned, r.Job.ID)
+			}
+		}
+	}
 	// The seat: free while fewer than the quota hold one and nobody waits (a freed seat goes to
-	// the first in line, not to whoever taps next). The place in line counts those before.
-	e := flows.Enrolment{ParticipantID: participantID, Course: c.domain(), Batch: b.domain()}
+	// the first in line, not to whoever taps next). The statement starts after the lock, so
+	// it sees every seat decided before it.
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, $2)", seatLockClass, int32(batchID)); err != nil {
+		return flows.Enrolment{}, mapErr(err, "seat lock")
+	}
 	var status string
-	err = tx.QueryRowContext(ctx, `INSERT INTO enrolments (participant_id, batch_id, status)
-		SELECT $1, $2, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = $2 AND status = ANY($3)) < $4
-			AND NOT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = $2 AND status = 'daftar_tunggu')
+	err = tx.QueryRowContext(ctx, `INSERT INTO enrolments (id, participant_id, batch_id, status)
+		SELECT $1, $2, $3, CASE WHEN (SELECT count(*) FROM enrolments WHERE batch_id = $3 AND status = ANY($4)) < $5
+			AND NOT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = $3 AND status = 'daftar_tunggu')
 			THEN 'terdaftar' ELSE 'daftar_tunggu' END
-		RETURNING id, status, created_at,
-			(SELECT count(*) + 1 FROM enrolments WHERE batch_id = $2 AND status = 'daftar_tunggu')`,
-		participantID, batchID, seatStatuses, b.Quota).Scan(&e.ID, &status, &e.CreatedAt, &e.Position)
+		RETURNING status, created_at,
+			(SELECT count(*) + 1 FROM enrolments WHERE batch_id = $3 AND status = 'daftar_tunggu')`,
+		e.ID, participantID, batchID, seatStatuses, b.Quota).Scan(&status, &e.CreatedAt, &e.Position)
 	if err != nil {
 		return flows.Enrolment{}, mapErr(err, "insert enrolment")
 	}
 	e.Status = flows.EnrolmentStatus(status)
 	if e.Status == flows.Registered {
 		e.Position = 0
-		if err := db.planTx(ctx, tx, db.seatJobs(nil, e.ID, e.Batch, now)...); err != nil {
-			return flows.Enrolment{}, err
+	} else if len(planned) > 0 { // the last seats went to others meanwhile
+		if _, err := tx.ExecContext(ctx, "DELETE FROM river_job WHERE id = ANY($1)", planned); err != nil {
+			return flows.Enrolment{}, mapErr(err, "drop planned notices")
 		}
 	} // the waiting list is reminded once moved up
 	if err := tx.Commit(); err != nil {
@@ -111,6 +145,9 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 	}
 	return e, nil
 }
+
+// seatLockClass is the first key of a batch's seat lock (pg_advisory_xact_lock(class, batch)).
+const seatLockClass = 4242003
 
 // clash is the refusal for a live enrolment in batch id, at dates that overlap.
 func (db *DB) clash(ctx context.Context, id int64) error {
@@ -148,7 +185,7 @@ func (db *DB) loadEnrolment(tx *gorm.DB, r enrolmentRow) (flows.Enrolment, error
 		CreatedAt: r.CreatedAt, Course: bc.Course.domain(), Batch: bc.Batch.domain()}
 	if e.Status == flows.Waiting {
 		var ahead int64
-		err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status = 'daftar_tunggu' AND id <= ?", r.BatchID, r.ID).Count(&ahead).Error
+		err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status = 'daftar_tunggu' AND queued <= ?", r.BatchID, r.Queued).Count(&ahead).Error
 		if err != nil {
 			return flows.Enrolment{}, mapErr(err, "waiting place")
 		}
@@ -249,7 +286,7 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 	}
 	var next enrolmentRow
 	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("batch_id = ? AND status = 'daftar_tunggu'", b.ID).
-		Order("id").Take(&next).Error
+		Order("queued").Take(&next).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}

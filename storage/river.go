@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
 )
 
@@ -72,22 +73,24 @@ func (db *DB) plan(ctx context.Context, tx *gorm.DB, jobs ...river.InsertManyPar
 	if !ok {
 		return errors.New("plan jobs: not inside a transaction")
 	}
-	return db.planTx(ctx, sqlTx, jobs...)
+	_, err := db.planTx(ctx, sqlTx, jobs...)
+	return err
 }
 
-// planTx is plan for a transaction begun on the pool by hand.
-func (db *DB) planTx(ctx context.Context, tx *sql.Tx, jobs ...river.InsertManyParams) error {
+// planTx is plan for a transaction begun on the pool by hand; it returns what was written.
+func (db *DB) planTx(ctx context.Context, tx *sql.Tx, jobs ...river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
 	if len(jobs) == 0 {
-		return nil
+		return nil, nil
 	}
 	client, err := db.inserter()
 	if err != nil {
-		return fmt.Errorf("job client: %w", err)
+		return nil, fmt.Errorf("job client: %w", err)
 	}
-	if _, err := client.InsertManyTx(ctx, tx, jobs); err != nil {
-		return fmt.Errorf("plan jobs: %w", err)
+	res, err := client.InsertManyTx(ctx, tx, jobs)
+	if err != nil {
+		return nil, fmt.Errorf("plan jobs: %w", err)
 	}
-	return nil
+	return res, nil
 }
 
 // StubClock is a test clock as River takes it (Config.Test.Time): River then uses it in its

@@ -26,7 +26,7 @@ func (db *DB) Roster(ctx context.Context, code string) (flows.Course, []flows.Ba
 	var rows []enrolmentRow
 	err := g.Joins("JOIN batches b ON b.id = enrolments.batch_id").
 		Where("b.course_id = ? AND enrolments.status <> 'batal'", c.ID).
-		Order("b.starts_at, b.name, CASE WHEN enrolments.status = 'daftar_tunggu' THEN 1 ELSE 0 END, enrolments.id").
+		Order("b.starts_at, b.name, CASE WHEN enrolments.status = 'daftar_tunggu' THEN 1 ELSE 0 END, enrolments.queued").
 		Find(&rows).Error
 	if err != nil {
 		return flows.Course{}, nil, nil, mapErr(err, "roster")
