@@ -13,13 +13,15 @@ test:
 vet:
 	go vet ./...
 
-# Interactive speed and memory (a few minutes): paging side by side with the grammY peer and an
-# answer-only bot (npm install in ../shared/peers/grammy once), survey answers, an enrolment
-# burst, 10,000 open conversations.
+# The load harness (about a minute): onboarding, paging, search, an enrolment burst and the
+# survey on our bot, an answer-only bot and the grammY peer (npm install in
+# ../shared/peers/grammy once), one table of medians. Then the single-purpose benchmarks.
 bench:
+	go test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 30m ./cmd/asnbot/
 	go test -run '^$$' -bench 'PagingVsGrammy|OpenConversations' -benchtime 1x -timeout 30m ./cmd/asnbot/
 	ASNBOT_BENCH_USERS=200 go test -run '^$$' -bench SurveyAnswers -benchtime 1x -count 3 -timeout 30m ./cmd/asnbot/
 	go test -run '^$$' -bench EnrolBurst -benchtime 1x -count 3 -timeout 30m ./cmd/asnbot/
+	go test -run '^$$' -bench EnrolConcurrent -benchtime 1x -count 3 ./storage/
 
 # What the bot sends on its own, at Telegram's limits (about 15 minutes): 10,000 reminders due
 # at once, one announcement to 10,000 people.
