@@ -241,6 +241,11 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
 			return mapErr(err, "lock batch")
 		}
+		// Read again under the lock: another cancellation may have moved this one up from
+		// the waiting list meanwhile, and its seat must then be passed on.
+		if err := tx.Where("id = ?", r.ID).Take(&r).Error; err != nil {
+			return mapErr(err, "enrolment")
+		}
 		if r.Status != string(flows.Registered) && r.Status != string(flows.Waiting) || !now.Before(b.StartsAt) {
 			return flows.ErrNotCancellable
 		}
