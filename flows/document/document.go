@@ -6,7 +6,6 @@ package document
 
 import (
 	"bytes"
-	"encoding/csv"
 	"strings"
 	"time"
 
@@ -21,24 +20,57 @@ type Table struct {
 }
 
 // CSV writes the table as Excel reads a CSV: UTF-8 with a byte order mark (without it Excel
-// garbles Indonesian names), and no cell that Excel would run as a formula.
+// garbles Indonesian names), every field quoted (Excel set to Indonesian splits on ";", not
+// only on ","), and no field that Excel would run as a formula: one that begins, after any
+// spaces, with = + - @, or with a tab or a carriage return, gets a leading apostrophe. A phone
+// number ("+62…", digits only) is written as the text formula ="+62…", which Excel shows
+// as the number itself, where an apostrophe would show.
 func (t Table) CSV() []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
 	for _, row := range t.all() {
-		out := make([]string, len(row))
 		for j, cell := range row {
-			// What a participant typed must not become a formula in the admin's spreadsheet.
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			switch {
+			case phoneLike(cell):
+				cell = `="` + cell + `"`
+			case formulaLike(cell):
 				cell = "'" + cell
 			}
-			out[j] = cell
+			buf.WriteByte('"')
+			buf.WriteString(strings.ReplaceAll(cell, `"`, `""`))
+			buf.WriteByte('"')
 		}
-		_ = w.Write(out) // a bytes.Buffer does not fail
+		buf.WriteString("\r\n")
 	}
-	w.Flush()
 	return buf.Bytes()
+}
+
+// formulaLike says whether a spreadsheet could take s for a formula.
+func formulaLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return true
+	}
+	rest := strings.TrimLeft(s, " ")
+	return rest != "" && strings.ContainsRune("=+-@", rune(rest[0]))
+}
+
+// phoneLike: "+" and 6 to 15 digits, as the bot stores a phone number.
+func phoneLike(s string) bool {
+	if len(s) < 7 || len(s) > 16 || s[0] != '+' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // XLSX writes the table as a workbook of one sheet, its header row frozen.

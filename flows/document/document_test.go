@@ -19,6 +19,43 @@ var people = Table{
 	},
 }
 
+// Review defect 9: Excel set to Indonesian splits a CSV on ";", so a field holding one must be
+// quoted, or what follows it becomes a cell of its own (and a formula); a formula may hide
+// behind spaces; a phone number must show without an apostrophe.
+func TestCSVIsSafeInIndonesianExcel(t *testing.T) {
+	t.Parallel()
+	tricky := Table{Header: []string{"nama", "telepon", "catatan"}, Rows: [][]string{
+		{"Budi;=HYPERLINK(\"http://x\")", "+6281234567890", "  =1+1"},
+		{"\t@SUM(A1)", "+62 812", "-5"},
+	}}
+	data := string(tricky.CSV())
+	lines := strings.Split(strings.TrimPrefix(data, "\ufeff"), "\r\n")
+	want := []string{
+		`"nama","telepon","catatan"`,
+		`"Budi;=HYPERLINK(""http://x"")","=""+6281234567890""","'  =1+1"`,
+		`"'` + "\t" + `@SUM(A1)","'+62 812","'-5"`,
+		``,
+	}
+	if d := cmp.Diff(want, lines); d != "" {
+		t.Errorf("lines (-want +got):\n%s", d)
+	}
+	// Split as Indonesian Excel does, on ";" outside quotes: no cell may begin a formula.
+	for _, line := range lines {
+		r := csv.NewReader(strings.NewReader(line))
+		r.Comma = ';'
+		r.LazyQuotes = true
+		cells, err := r.Read()
+		if err != nil {
+			continue
+		}
+		for _, c := range cells {
+			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) && !strings.HasPrefix(c, "\"") && !strings.HasPrefix(c, `=""+`) {
+				t.Errorf("line %q splits into a cell that is a formula: %q", line, c)
+			}
+		}
+	}
+}
+
 func TestCSVOpensInExcelAsTyped(t *testing.T) {
 	t.Parallel()
 	data := people.CSV()
