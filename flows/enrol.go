@@ -22,7 +22,7 @@ func (c *conv) confirmEnrol() error {
 	if !ok {
 		return c.expired()
 	}
-	course, b, err := c.e.store.Batch(c.ctx, batchID)
+	course, b, err := c.offered(batchID)
 	if errors.Is(err, ErrNotFound) {
 		return c.expired()
 	}
@@ -53,6 +53,16 @@ func (c *conv) confirmEnrol() error {
 	return nil
 }
 
+// offered loads a batch the catalogue offers: one of a course withdrawn from it is as good as
+// gone, since button data can be forged and batch ids are sequential.
+func (c *conv) offered(id int64) (Course, Batch, error) {
+	course, b, err := c.e.store.Batch(c.ctx, id)
+	if err == nil && !course.Published {
+		return Course{}, Batch{}, fmt.Errorf("batch %d: %w", id, ErrNotFound)
+	}
+	return course, b, err
+}
+
 func backToCourse(code string) [][]Button {
 	return [][]Button{{Btn("umum.kembali", cb(nsBrowse, "c", code)), homeButton()}}
 }
@@ -65,7 +75,7 @@ func (c *conv) enrol() error {
 		return c.expired()
 	}
 	if !c.registered() {
-		course, _, err := c.e.store.Batch(c.ctx, batchID)
+		course, _, err := c.offered(batchID)
 		if err != nil {
 			return c.expired()
 		}
@@ -80,7 +90,10 @@ func (c *conv) enrol() error {
 	var clash *ClashError
 	var window *WindowError
 	if errors.As(err, &clash) || errors.As(err, &window) || errors.Is(err, ErrBatchUnavailable) {
-		course, _, _ := c.e.store.Batch(c.ctx, batchID)
+		course, _, gone := c.offered(batchID)
+		if gone != nil {
+			return c.expired()
+		}
 		c.say(Reply{Edit: true, Text: c.refusal(err), Buttons: backToCourse(course.Code)})
 		return nil
 	}

@@ -407,3 +407,36 @@ func TestAdminRoster(t *testing.T) {
 
 // coursesNow is the filter for the whole catalogue at the test's today.
 func coursesNow() flows.CourseFilter { return flows.CourseFilter{Now: testNow, Limit: 100} }
+
+// Review defect 4: button data is the user's to forge, and batch ids are sequential. A batch
+// of a course withdrawn from the catalogue shows nothing (not its title, nor its online link
+// and password) to whoever names it.
+func TestForgedButtonsShowNoUnpublishedCourse(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	hidden := course("RHS-01", "Pelatihan Rahasia", batch("Angkatan I", 20, 2, 30))
+	hidden.Published = false
+	hidden.Method = "daring"
+	hidden.Batches[0].OnlineURL = "https://zoom.us/j/123456?pwd=rahasia"
+	h.seed(hidden, course("MAN-ASN", "Manajemen ASN", batch("Angkatan I", 20, 2, 30)))
+	var id int64
+	h.db.Gorm().Raw("SELECT b.id FROM batches b JOIN courses c ON c.id = b.course_id WHERE c.code = 'RHS-01'").Scan(&id)
+	u := h.tg.User(newUserID(), "Eko")
+	register(t, u, validNIP)
+	for _, data := range []string{fmt.Sprintf("k:b:%d", id), fmt.Sprintf("k:y:%d", id), "k:c:RHS-01"} {
+		before := len(u.Messages())
+		u.PressData(u.Last(), data)
+		h.tg.WaitIdle(t)
+		for _, m := range u.Messages() {
+			if strings.Contains(m.Text, "Rahasia") || strings.Contains(m.Text, "zoom.us") {
+				t.Errorf("%s shows the withdrawn course: %q", data, m.Text)
+			}
+		}
+		if len(u.Messages()) < before {
+			t.Errorf("%s deleted a message", data)
+		}
+	}
+	if got := h.enrolmentsOf(u.ID); len(got) != 0 {
+		t.Errorf("enrolled by a forged button: %v", got)
+	}
+}
