@@ -21,11 +21,12 @@ type inbox struct {
 	stopRetries, stopFlush context.CancelFunc
 }
 
-// inboxRetry spaces the tries of an update that failed for a fault; inboxGiveUp is when
-// Telegram itself would have dropped it.
+// An update that failed for a fault is tried again after Poller.FaultRetry (a second by
+// default), then twice as long each time up to inboxRetryMax; inboxGiveUp is when Telegram
+// itself would have dropped it.
 const (
-	inboxRetry  = time.Second
-	inboxGiveUp = 24 * time.Hour
+	inboxRetryMax = 5 * time.Minute
+	inboxGiveUp   = 24 * time.Hour
 )
 
 func (p *Poller) openInbox(ctx context.Context) *inbox {
@@ -49,7 +50,7 @@ func (p *Poller) openInbox(ctx context.Context) *inbox {
 			b.done <- ids[i]
 			continue
 		}
-		b.hand(ctx, u, time.Now())
+		b.hand(ctx, u, time.Now(), 0)
 	}
 	return b
 }
@@ -68,14 +69,15 @@ func (b *inbox) record(ctx context.Context, updates []*models.Update, raw []json
 	}
 	now := time.Now()
 	for _, u := range updates {
-		b.hand(ctx, u, now)
+		b.hand(ctx, u, now, 0)
 	}
 	return true
 }
 
 // hand enqueues u (in the order given, so each chat keeps Telegram's order) and, once it is
-// handled, has its row deleted; a fault tries it again after a while, until inboxGiveUp.
-func (b *inbox) hand(ctx context.Context, u *models.Update, since time.Time) {
+// handled, has its row deleted; a fault tries it again after a pause that doubles with each
+// try, until inboxGiveUp.
+func (b *inbox) hand(ctx context.Context, u *models.Update, since time.Time, tries int) {
 	done, err := b.p.Pipeline.Enqueue(ctx, u)
 	if err != nil {
 		return // shutting down: the row stays for the next start
@@ -88,10 +90,11 @@ func (b *inbox) hand(ctx context.Context, u *models.Update, since time.Time) {
 			b.done <- u.ID
 			return
 		}
-		b.p.Log.Warn("update not handled, tried again shortly", "update", u.ID, "err", err)
-		sleep(ctx, inboxRetry)
+		pause := min(b.p.faultRetry()<<min(tries, 20), inboxRetryMax)
+		b.p.Log.Warn("update not handled, tried again later", "update", u.ID, "err", err, "retry_in", pause.String())
+		sleep(ctx, pause)
 		if ctx.Err() == nil {
-			b.hand(ctx, u, since)
+			b.hand(ctx, u, since, tries+1)
 		}
 	}()
 }

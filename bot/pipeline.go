@@ -43,6 +43,10 @@ type PipelineConfig struct {
 	BotUsername string
 	Workers     int // updates handled at once in this process; default 64
 	QueueSize   int // updates waiting in this process before Enqueue blocks; default 1024
+	// UpdateTimeout bounds the handling of one update, sends and their retries included
+	// (default a minute). The handler gets three quarters of it, so that the answer to a
+	// handler that ran out of time still has time to go out.
+	UpdateTimeout time.Duration
 }
 
 // Pipeline runs every update: one chat's updates one at a time and in order (a queue per chat
@@ -53,6 +57,8 @@ type Pipeline struct {
 	cfg   PipelineConfig
 	mu    sync.Mutex
 	chats map[int64][]job // waiting updates of each chat that has a drainer
+	// apologised holds the updates whose fault the user has been told of.
+	apologised map[int64]struct{}
 	slots chan struct{}   // a slot per update being handled
 	room  chan struct{}   // a place per update queued, for back-pressure on the sources
 	wg    sync.WaitGroup
@@ -71,10 +77,15 @@ type job struct {
 // ErrClosed: the pipeline is shutting down and takes no more updates.
 var ErrClosed = errors.New("pipeline closed")
 
-// updateTimeout bounds the handling of one update, sends and their retries included. In long
-// polling a batch is confirmed only once all of it is handled, so this is also the longest a
-// stuck update can hold up the next batch (webhook mode has no such coupling).
-const updateTimeout = time.Minute
+// ErrHandlerFault: the handler failed for a fault (Postgres or Redis unreachable, its time
+// ran out). The user has been asked to try again; the update is not confirmed as handled, so
+// its source brings it again later: the inbox with a growing pause, Telegram's webhook
+// redelivery, or the next fetch.
+var ErrHandlerFault = errors.New("handler fault")
+
+// faultReplyTimeout bounds the polite answer to a fault, sent on a context of its own: the
+// update's may be the very thing that ran out.
+const faultReplyTimeout = 10 * time.Second
 
 // lockTTL bounds how long a crashed replica can hold a chat; the holder extends it while it works.
 const lockTTL = 30 * time.Second
@@ -84,11 +95,14 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 64
 	}
+	if cfg.UpdateTimeout <= 0 {
+		cfg.UpdateTimeout = time.Minute
+	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 1024
 	}
 	p := &Pipeline{
-		cfg: cfg, chats: map[int64][]job{},
+		cfg: cfg, chats: map[int64][]job{}, apologised: map[int64]struct{}{},
 		slots: make(chan struct{}, cfg.Workers), room: make(chan struct{}, cfg.QueueSize),
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
@@ -155,7 +169,7 @@ func (p *Pipeline) drain(chat int64) {
 		start := time.Now()
 		// A deadline per update: one stuck call (a download, a long 429) cannot hold the
 		// chat, the poller's batch or a shutdown for ever.
-		ctx, cancel := context.WithTimeout(p.ctx, updateTimeout)
+		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.UpdateTimeout)
 		result, err := p.handle(ctx, j.u)
 		cancel()
 		<-p.slots
@@ -215,6 +229,12 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 		_ = end(false)
 		return "fault", fmt.Errorf("update %d cut off by shutdown: %w", u.ID, p.ctx.Err())
 	}
+	if result == "fault" {
+		// Asked to try again, but what the user sent (a file, an enrolment) is not dropped:
+		// handled again later, and confirmed only then.
+		_ = end(false)
+		return result, fmt.Errorf("update %d: %w", u.ID, ErrHandlerFault)
+	}
 	if err := end(true); err != nil {
 		// The user has their answer; a redelivery would only repeat it.
 		p.cfg.Log.Warn("mark handled failed", "update", u.ID, "err", err)
@@ -243,6 +263,15 @@ func (p *Pipeline) run(ctx context.Context, u *models.Update, in flows.Input) st
 		return "flood"
 	}
 	out, result := p.call(ctx, in)
+	if result == "fault" {
+		if !p.apologise(u.ID) {
+			return result // asked already, at an earlier try of this update
+		}
+		// The update's own time may be what ran out: the answer gets a short time of its own.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), faultReplyTimeout)
+		defer cancel()
+		ctx = fctx
+	}
 	// The answer to a pressed button and the reply are independent calls: made at once, the
 	// user waits for one round trip to Telegram instead of two.
 	answered := make(chan struct{})
@@ -258,6 +287,21 @@ func (p *Pipeline) run(ctx context.Context, u *models.Update, in flows.Input) st
 	return result
 }
 
+// apologise says whether the user is still to be told about a fault in update id: once per
+// update, however often it is tried again (in this process; another replica may tell once more).
+func (p *Pipeline) apologise(id int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, told := p.apologised[id]; told {
+		return false
+	}
+	if len(p.apologised) >= 10000 { // forgotten wholesale: at worst one more "try again"
+		clear(p.apologised)
+	}
+	p.apologised[id] = struct{}{}
+	return true
+}
+
 // call runs the handler; a fault or a panic becomes a polite answer, and the log gets the
 // update id and the error, never the user's text or a stack trace.
 func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, result string) {
@@ -267,7 +311,9 @@ func (p *Pipeline) call(ctx context.Context, in flows.Input) (out flows.Output, 
 			out, result = flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.galat")}}}, "panic"
 		}
 	}()
-	out, err := p.cfg.Handler.Handle(ctx, in)
+	hctx, cancel := context.WithTimeout(ctx, p.cfg.UpdateTimeout*3/4)
+	defer cancel()
+	out, err := p.cfg.Handler.Handle(hctx, in)
 	if err != nil {
 		p.cfg.Log.Error("handler fault", "update", in.UpdateID, "err", err)
 		return flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.gangguan")}}}, "fault"

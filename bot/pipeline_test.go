@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -470,4 +471,64 @@ func TestInboxIsHandledOnStart(t *testing.T) {
 		t.Errorf("got %q", m.Text)
 	}
 	waitInboxEmpty(t, db)
+}
+
+// Review defect 7: a handler that runs out of time still gets the user a "try again": the
+// handler has less time than the update, and the answer a short time of its own.
+func TestHandlerOutOfTimeStillAnswers(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, storage.RedisOptions{})
+	r.pipe = bot.NewPipeline(bot.PipelineConfig{Sender: r.sender, Coordinator: r.redis, Metrics: bot.NewMetrics(prometheus.NewRegistry()),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Workers: 4, UpdateTimeout: 400 * time.Millisecond,
+		Handler: handlerFunc(func(ctx context.Context, in flows.Input) (flows.Output, error) {
+			<-ctx.Done() // a statement that never returns, until its context ends
+			return flows.Output{}, ctx.Err()
+		})})
+	t.Cleanup(func() { r.pipe.Close(context.Background()) })
+	r.poll(t)
+	u := r.tg.User(41, "W")
+	u.Send("daftar")
+	if m := u.Next(t); !strings.Contains(m.Text, "coba lagi") {
+		t.Errorf("got %q", m.Text)
+	}
+}
+
+// Review defect 6: an update that failed for a fault (Postgres gone) is answered politely
+// once, kept, tried again after a pause, and confirmed only once it is handled.
+func TestFaultyUpdateIsTriedAgainUntilHandled(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	tries := 0
+	r := newRig(t, handlerFunc(func(ctx context.Context, in flows.Input) (flows.Output, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if tries++; tries <= 3 {
+			return flows.Output{}, errors.New("dial tcp 127.0.0.1:5432: connection refused")
+		}
+		return echo(ctx, in)
+	}), storage.RedisOptions{})
+	db := storagetest.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	p := &bot.Poller{BaseURL: r.tg.URL(), Token: telegramtest.Token, Pipeline: r.pipe, Coordinator: r.redis,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 2 * time.Second, Inbox: db, FaultRetry: 50 * time.Millisecond}
+	go func() { defer close(done); _ = p.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	u := r.tg.User(42, "F")
+	u.Send("daftar")
+	if m := u.Next(t); !strings.Contains(m.Text, "coba lagi") {
+		t.Fatalf("first answer %q", m.Text)
+	}
+	if m := u.Next(t); m.Text != "echo:daftar" {
+		t.Errorf("after the fault: %q (all: %q)", m.Text, texts(u))
+	}
+	waitInboxEmpty(t, db)
+	if got := texts(u); len(got) != 2 {
+		t.Errorf("the user was told %d times: %q", len(got), got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tries != 4 {
+		t.Errorf("handled %d times, want 4", tries)
+	}
 }

@@ -35,6 +35,9 @@ type Poller struct {
 	// fetches the next batch while this one is handled (see lead); without it, each batch is
 	// handled whole before the next is fetched.
 	Inbox  Inbox
+	// FaultRetry is the first pause before an update that failed for a fault is tried again
+	// (default a second); each further try waits twice as long, up to five minutes.
+	FaultRetry time.Duration
 	client *http.Client
 }
 
@@ -84,6 +87,7 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 	}()
 	var offset int64
 	backoff := time.Second
+	faultPause := p.faultRetry()
 	var box *inbox
 	if p.Inbox != nil {
 		box = p.openInbox(ctx)
@@ -117,8 +121,11 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 		}
 		next, failed := p.handleBatch(updates)
 		offset = next
-		if failed {
-			sleep(ctx, time.Second) // Redis or the pipeline is unwell: retry the rest shortly
+		if failed { // Postgres, Redis or the pipeline is unwell: the rest is fetched again later
+			sleep(ctx, faultPause)
+			faultPause = min(2*faultPause, inboxRetryMax)
+		} else {
+			faultPause = p.faultRetry()
 		}
 	}
 }
@@ -144,6 +151,13 @@ func (p *Poller) handleBatch(updates []*models.Update) (next int64, failed bool)
 		}
 	}
 	return next, failed
+}
+
+func (p *Poller) faultRetry() time.Duration {
+	if p.FaultRetry > 0 {
+		return p.FaultRetry
+	}
+	return time.Second
 }
 
 type retryAfterError struct{ wait time.Duration }
