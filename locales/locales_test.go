@@ -13,7 +13,7 @@ import (
 	"text/template"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // keyShape is what a locale key looks like in Go source: lowercase words joined by dots.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"text/template"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 const localeFile = "../../locales/asn.id.yaml"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"text/template"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // TestLocaleTexts renders every problem the cases give with its text from

@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +75,14 @@ func buildTemplate(ctx context.Context) (string, error) {
 	})
 	if err != nil {
 		return "", err
+	}
+	// River's own migrations come with its version: a new River is a new template.
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range info.Deps {
+			if strings.HasPrefix(m.Path, "github.com/riverqueue/river") {
+				h.Write([]byte(m.Path + "@" + m.Version))
+			}
+		}
 	}
 	name := "asnbot_tpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 	conn, err := pgx.Connect(ctx, AdminURL())
