@@ -59,10 +59,10 @@ type Pipeline struct {
 	chats map[int64][]job // waiting updates of each chat that has a drainer
 	// apologised holds the updates whose fault the user has been told of.
 	apologised map[int64]struct{}
-	slots chan struct{}   // a slot per update being handled
-	room  chan struct{}   // a place per update queued, for back-pressure on the sources
-	wg    sync.WaitGroup
-	shut  bool
+	slots      chan struct{} // a slot per update being handled
+	room       chan struct{} // a place per update queued, for back-pressure on the sources
+	wg         sync.WaitGroup
+	shut       bool
 	// ctx is the handling context: it outlives the sources' contexts, so a shutdown finishes
 	// the updates in hand instead of cutting them off.
 	ctx    context.Context

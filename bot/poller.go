@@ -34,11 +34,11 @@ type Poller struct {
 	// Inbox, when set, records each batch durably before it is confirmed, so the poller
 	// fetches the next batch while this one is handled (see lead); without it, each batch is
 	// handled whole before the next is fetched.
-	Inbox  Inbox
+	Inbox Inbox
 	// FaultRetry is the first pause before an update that failed for a fault is tried again
 	// (default a second); each further try waits twice as long, up to five minutes.
 	FaultRetry time.Duration
-	client *http.Client
+	client     *http.Client
 }
 
 // Inbox keeps the updates taken from Telegram until they are handled (in Postgres).

@@ -13,8 +13,8 @@ import (
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 //go:embed *.yaml

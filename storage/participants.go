@@ -131,6 +131,9 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 		if err != nil {
 			return mapErr(err, "lock batches")
 		}
+		if err := db.forgetTraces(tx, p); err != nil {
+			return err
+		}
 		if err := tx.Delete(&p).Error; err != nil {
 			return mapErr(err, "delete participant")
 		}
@@ -151,6 +154,25 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 		return nil
 	})
 	return promos, err
+}
+
+// forgetTraces removes, inside the deletion's transaction, what points at the person outside
+// their own row and its cascade (enrolments, survey progress; anonymous answers keep no link):
+// the notices still planned for their enrolments, the record of each message sent to them,
+// and their place in an announcement's audience, which stays counted under an id that names
+// nobody.
+func (db *DB) forgetTraces(tx *gorm.DB, p participantRow) error {
+	mine := tx.Model(&enrolmentRow{}).Select("id").Where("participant_id = ?", p.ID)
+	err := tx.Exec(`DELETE FROM river_job WHERE (args->>'enrolment_id')::bigint IN (?) AND state <> 'running'`, mine).Error
+	if err != nil {
+		return mapErr(err, "forget planned notices")
+	}
+	if err := tx.Exec("DELETE FROM deliveries WHERE chat_id IN (?, ?)", p.ChatID, p.TelegramID).Error; err != nil {
+		return mapErr(err, "forget deliveries")
+	}
+	err = tx.Exec(`UPDATE announcement_recipients SET participant_id = -1 - floor(random() * 1e15)::bigint,
+		enrolment_id = NULL WHERE participant_id = ?`, p.ID).Error
+	return mapErr(err, "forget announcement places")
 }
 
 // MarkReachable implements flows.Store.
