@@ -199,20 +199,9 @@ func TestConcurrentEnrolmentsFillTheQuotaAndNumberTheLine(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(10)}, now, testActor); err != nil {
-		t.Fatal(err)
-	}
-	_, batches, _ := db.Course(ctx, "TEK-01")
-	b := batches[0]
+	b := sampleBatch(t, db, 10)
 	const n = 50
-	ids := make([]int64, n)
-	for i := range ids {
-		p := participant(int64(i+1), fmt.Sprintf("19860926201505%04d", i))
-		if err := db.SaveParticipant(ctx, &p); err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = p.ID
-	}
+	ids := people(t, db, n)
 	got := make([]flows.Enrolment, n)
 	var wg sync.WaitGroup
 	for i := range n {

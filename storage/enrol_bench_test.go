@@ -34,15 +34,7 @@ func BenchmarkEnrolConcurrent(b *testing.B) {
 				}
 				_, batches, _ := db.Course(ctx, "TEK-01")
 				const n = 1000
-				ids := make([]int64, n)
-				for i := range ids {
-					p := participant(int64(i+1), fmt.Sprintf("1986092620150510%02d", i%100))
-					p.NIP = fmt.Sprintf("19860926201505%04d", i)
-					if err := db.SaveParticipant(ctx, &p); err != nil {
-						b.Fatal(err)
-					}
-					ids[i] = p.ID
-				}
+				ids := people(b, db, n)
 				work := make(chan int)
 				var wg sync.WaitGroup
 				start := time.Now()

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -15,6 +16,34 @@ import (
 // the batch's lock and changes what the other writer is about to read, the other writer is
 // started and waits for the lock (awaitLockWait sees it waiting in pg_stat_activity), then the
 // test's transaction commits.
+
+// sampleBatch imports sampleCourse(quota) and returns its batch.
+func sampleBatch(t testing.TB, db *storage.DB, quota int) flows.Batch {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(quota)}, now, testActor); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, err := db.Course(ctx, "TEK-01")
+	if err != nil || len(batches) != 1 {
+		t.Fatalf("sample batch: %v %v", batches, err)
+	}
+	return batches[0]
+}
+
+// people saves n registered participants (Telegram ids 1 to n) and returns their ids.
+func people(t testing.TB, db *storage.DB, n int) []int64 {
+	t.Helper()
+	ids := make([]int64, n)
+	for i := range ids {
+		p := participant(int64(i+1), fmt.Sprintf("19860926201505%04d", i+1))
+		if err := db.SaveParticipant(context.Background(), &p); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = p.ID
+	}
+	return ids
+}
 
 // awaitLockWait waits until some statement of the database waits for a lock.
 func awaitLockWait(t *testing.T, db *storage.DB) {
@@ -38,15 +67,8 @@ func TestEnrolDuringAScheduleChangePlansForTheNewStart(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(10)}, now, testActor); err != nil {
-		t.Fatal(err)
-	}
-	_, batches, _ := db.Course(ctx, "TEK-01")
-	b := batches[0]
-	p := participant(1, "198609262015051001")
-	if err := db.SaveParticipant(ctx, &p); err != nil {
-		t.Fatal(err)
-	}
+	b := sampleBatch(t, db, 10)
+	pid := people(t, db, 1)[0]
 	later := b.StartsAt.AddDate(0, 0, 7)
 	change := db.Gorm().Begin()
 	defer change.Rollback()
@@ -59,7 +81,7 @@ func TestEnrolDuringAScheduleChangePlansForTheNewStart(t *testing.T) {
 	}
 	done := make(chan flows.Enrolment)
 	go func() {
-		e, err := db.Enrol(ctx, p.ID, b.ID, now)
+		e, err := db.Enrol(ctx, pid, b.ID, now)
 		if err != nil {
 			t.Error(err)
 		}
@@ -86,23 +108,15 @@ func TestCancelWhileBeingMovedUpPassesTheSeatOn(t *testing.T) {
 	t.Parallel()
 	db := storagetest.DB(t)
 	ctx := context.Background()
-	if _, err := db.Import(ctx, []catalogfile.Course{sampleCourse(1)}, now, testActor); err != nil {
-		t.Fatal(err)
-	}
-	_, batches, _ := db.Course(ctx, "TEK-01")
-	b := batches[0]
-	var ids []int64
+	b := sampleBatch(t, db, 1)
+	ids := people(t, db, 3)
 	var es []flows.Enrolment
-	for i, nip := range []string{"198609262015051001", "198609262015051002", "198609262015051003"} {
-		p := participant(int64(i+1), nip)
-		if err := db.SaveParticipant(ctx, &p); err != nil {
-			t.Fatal(err)
-		}
-		e, err := db.Enrol(ctx, p.ID, b.ID, now)
+	for _, id := range ids {
+		e, err := db.Enrol(ctx, id, b.ID, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids, es = append(ids, p.ID), append(es, e)
+		es = append(es, e)
 	}
 	if es[0].Status != flows.Registered || es[1].Status != flows.Waiting || es[2].Status != flows.Waiting {
 		t.Fatalf("setup: %s %s %s", es[0].Status, es[1].Status, es[2].Status)
