@@ -211,7 +211,7 @@ func onboardFirst(a *actor) {
 }
 
 func onboardRest(b *testing.B, i int, a *actor) {
-	a.send(loadNIP(i), 1)
+	a.send(nipFor(i), 1)
 	a.send("Pemerintah Provinsi Jawa Tengah", 1)
 	a.send("Dinas Pendidikan dan Kebudayaan", 1)
 	a.send("Analis Kebijakan Ahli Muda", 1)
@@ -262,28 +262,12 @@ func surveyScript(b *testing.B, a *actor) {
 	a.send("/survei", 1)
 	a.press(label("📝 Kepemimpinan Populer"), 1)
 	for range 20 {
-		a.press(func(m telegramtest.Message) string {
-			switch {
-			case hasButton(m, "Lewati ›") || strings.Contains(m.Text, "Ketik jawaban"):
-				return "Lewati ›"
-			case hasButton(m, "10"):
-				return "9"
-			case !hasButton(m, "4"):
-				return m.ButtonTexts()[0]
-			}
-			return "4"
-		}, 1)
+		a.press(surveyAnswer, 1)
 	}
 	if !a.ceiling && !strings.Contains(a.last.Text, "Kirim sekarang?") {
 		b.Fatalf("after twenty answers the survey shows %q", a.last.Text)
 	}
 	a.press(label("✅ Kirim jawaban"), 1)
-}
-
-// loadNIP is a valid, distinct NIP for user i.
-func loadNIP(i int) string {
-	born := time.Date(1986, 9, 1+i/1998, 0, 0, 0, 0, time.UTC)
-	return fmt.Sprintf("%s201505%d%03d", born.Format("20060102"), 1+i%2, 1+(i/2)%999)
 }
 
 // loadCatalogue is 60 courses to page through and the popular one, dated from the real clock

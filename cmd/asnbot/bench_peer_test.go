@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -105,13 +104,9 @@ func pagingScript(b *testing.B) func(u *telegramtest.User, tap func(func())) {
 	return func(u *telegramtest.User, tap func(func())) {
 		u.Send("/katalog")
 		m := u.Next(b)
+		next := prefix("Berikutnya")
 		for range 10 {
-			label := ""
-			for _, l := range m.ButtonTexts() {
-				if strings.HasPrefix(l, "Berikutnya") {
-					label = l
-				}
-			}
+			label := next(m)
 			tap(func() { u.Press(b, m, label) })
 			m = u.Next(b)
 		}

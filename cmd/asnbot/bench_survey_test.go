@@ -52,30 +52,15 @@ func BenchmarkSurveyAnswers(b *testing.B) {
 		}
 
 		// Paging: /katalog, then ten taps on "Berikutnya".
-		pages := loadTaps(b, users, func(u *telegramtest.User, tap func(func())) {
-			u.Send("/katalog")
-			m := u.Next(b)
-			for range 10 {
-				tap(func() { u.Press(b, m, "Berikutnya ▶️") })
-				m = u.Next(b)
-			}
-		})
+		pages := loadTaps(b, users, pagingScript(b))
 		// Answering: /survei, open it, then twenty taps.
 		answers := loadTaps(b, users, func(u *telegramtest.User, tap func(func())) {
 			u.Send("/survei")
 			list := u.Next(b)
 			u.Press(b, list, "📝 Evaluasi Serentak")
 			m := u.Next(b)
-			for q := 0; !strings.Contains(m.Text, "Kirim sekarang?"); q++ {
-				label := "4"
-				switch {
-				case hasButton(m, "Lewati ›") || strings.Contains(m.Text, "Ketik jawaban"):
-					label = "Lewati ›"
-				case hasButton(m, "10"):
-					label = "9"
-				case !hasButton(m, "4"):
-					label = m.ButtonTexts()[0]
-				}
+			for !strings.Contains(m.Text, "Kirim sekarang?") {
+				label := surveyAnswer(m)
 				tap(func() { u.Press(b, m, label) })
 				m = u.Next(b)
 			}
@@ -89,6 +74,20 @@ func BenchmarkSurveyAnswers(b *testing.B) {
 		b.ReportMetric(answers.rate/pages.rate, "answers/page")
 		h.stop()
 	}
+}
+
+// surveyAnswer is the button a participant taps on a question of the shipped survey: "4" on
+// a scale, "9" for the recommendation, the first choice of a list, "Lewati" where it may.
+func surveyAnswer(m telegramtest.Message) string {
+	switch {
+	case hasButton(m, "Lewati ›") || strings.Contains(m.Text, "Ketik jawaban"):
+		return "Lewati ›"
+	case hasButton(m, "10"):
+		return "9"
+	case !hasButton(m, "4"):
+		return m.ButtonTexts()[0]
+	}
+	return "4"
 }
 
 // tapFigures are one load's taps a second and its p50 and p99 time from a tap to its answer.

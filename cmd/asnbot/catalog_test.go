@@ -85,12 +85,16 @@ func (h *harness) enrolmentsOf(telegramID int64) map[string]flows.EnrolmentStatu
 }
 
 // seedParticipant stores a profile directly, for tests about what comes after onboarding.
+// nipFor is a valid NIP, distinct for each n: the sequence and gender first, then the birth day.
+func nipFor(n int) string {
+	born := time.Date(1986, 9, 1+n/1998, 0, 0, 0, 0, time.UTC)
+	return fmt.Sprintf("%s201505%d%03d", born.Format("20060102"), 1+n%2, 1+(n/2)%999)
+}
+
 func (h *harness) seedParticipant(u *telegramtest.User, n int) {
 	h.t.Helper()
-	// A distinct NIP per n: the sequence and gender first, then the birth day.
-	born := time.Date(1986, 9, 1+n/1998, 0, 0, 0, 0, time.UTC)
 	p := flows.Participant{TelegramID: u.ID, ChatID: u.ID, Name: u.FirstName + " Peserta", Kind: asn.PNS,
-		NIP: fmt.Sprintf("%s201505%d%03d", born.Format("20060102"), 1+n%2, 1+(n/2)%999), Agency: "Pemprov Jateng",
+		NIP: nipFor(n), Agency: "Pemprov Jateng",
 		Unit: "BPSDM", Position: "Analis", Rank: "III/a", Phone: "+6281234567890", ConsentAt: testNow}
 	if err := h.db.SaveParticipant(context.Background(), &p); err != nil {
 		h.t.Fatal(err)
