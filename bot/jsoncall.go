@@ -19,13 +19,14 @@ import (
 // call. Its answers are turned into the library's errors, so the sender's retry policy reads
 // them the same way.
 type JSONClient struct {
-	base string // <API URL>/bot<token>/
-	http *http.Client
+	base  string // <API URL>/bot<token>/
+	token string
+	http  *http.Client
 }
 
 // NewJSON returns a JSONClient for token at baseURL, on a transport that keeps connections open.
 func NewJSON(baseURL, token string) *JSONClient {
-	return &JSONClient{base: strings.TrimRight(baseURL, "/") + "/bot" + token + "/",
+	return &JSONClient{base: strings.TrimRight(baseURL, "/") + "/bot" + token + "/", token: token,
 		http: &http.Client{Timeout: 30 * time.Second, Transport: transport()}}
 }
 
@@ -60,7 +61,7 @@ func (j *JSONClient) call(ctx context.Context, method string, params, dest any) 
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := j.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("call %s: %w", method, scrub(err, j.base))
+		return fmt.Errorf("call %s: %w", method, redactErr(err, j.token))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 500 {
@@ -94,12 +95,4 @@ func (j *JSONClient) call(ctx context.Context, method string, params, dest any) 
 		}
 	}
 	return nil
-}
-
-// scrub keeps the token out of an error that quotes the URL.
-func scrub(err error, base string) error {
-	if i := strings.Index(base, "/bot"); i >= 0 && strings.Contains(err.Error(), base[i:]) {
-		return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), base[i:], "/bot***/"))
-	}
-	return err
 }

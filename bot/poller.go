@@ -217,10 +217,20 @@ func sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
-// redactErr keeps the bot token, which is part of every Bot API URL, out of error messages.
+// redactErr keeps the bot token, which is part of every Bot API URL, out of error messages,
+// and keeps the error underneath for errors.Is and errors.As: a network error stays one, and
+// is retried as one.
 func redactErr(err error, token string) error {
-	if token == "" {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
 		return err
 	}
-	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), token, "***"))
+	return redacted{err: err, secret: token}
 }
+
+type redacted struct {
+	err    error
+	secret string
+}
+
+func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.secret, "***") }
+func (r redacted) Unwrap() error { return r.err }
