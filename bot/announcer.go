@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -33,22 +32,18 @@ var _ flows.Announcer = (*Courier)(nil)
 // statusEvery spaces the edits of an announcement's status message.
 const statusEvery = 3 * time.Second
 
-// StartAnnouncement implements flows.Announcer.
+// StartAnnouncement implements flows.Announcer. A finished one (an empty audience) reports at
+// once; report sends once however often it is called.
 func (c *Courier) StartAnnouncement(ctx context.Context, id int64) error {
 	a, started, err := c.Records.StartAnnouncement(ctx, id, c.Now())
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	if !started {
-		if a.Status == flows.AnnDone && a.Total == 0 {
-			return c.report(ctx, a) // an empty audience, whose first start failed before its report
-		}
-		return nil
-	}
-	if a.Status == flows.AnnDone {
+	case a.Status == flows.AnnDone:
 		return c.report(ctx, a)
+	case started:
+		c.showStatus(ctx, a)
 	}
-	c.showStatus(ctx, a)
 	return nil
 }
 
@@ -62,9 +57,9 @@ func (c *Courier) SendAnnouncement(ctx context.Context, id, participant, job int
 		// announcement would never finish nor report.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		a, _, finished, rerr := c.Records.RecordOutcome(rctx, id, participant, flows.OutcomeFailed, "gagal setelah beberapa kali dicoba",
+		a, _, _, rerr := c.Records.RecordOutcome(rctx, id, participant, flows.OutcomeFailed, "gagal setelah beberapa kali dicoba",
 			c.Now(), statusEvery)
-		if rerr == nil && finished {
+		if rerr == nil && a.Status == flows.AnnDone { // finished now, or earlier by this same recipient
 			_ = c.report(rctx, a)
 		}
 	}
@@ -118,7 +113,7 @@ func (c *Courier) sendAnnouncement(ctx context.Context, id, participant, job int
 	case err != nil:
 		return err
 	case finished:
-		return c.report(ctx, a)
+		return c.report(rctx, a) // the job's own time may be what ran out
 	case show:
 		c.showStatus(ctx, a)
 	}
@@ -149,33 +144,26 @@ func (c *Courier) showStatus(ctx context.Context, a flows.Announcement) {
 }
 
 // report tells staff that an announcement has finished: the status message shows the final
-// counts and, when some were not reached, the spreadsheet of who and why comes after it. A
-// delivery record makes it go once.
+// counts and, when some were not reached, the spreadsheet of who and why comes after it, once
+// (delivery records, as for any message the bot sends on its own).
 func (c *Courier) report(ctx context.Context, a flows.Announcement) error {
-	key := "siaran:" + strconv.FormatInt(a.ID, 10) + ":laporan"
-	claimed, err := c.Records.ClaimDelivery(ctx, key, a.StatusChat, "")
-	if err != nil || !claimed || a.StatusChat == 0 {
-		return err
+	if a.StatusChat == 0 {
+		return nil
 	}
 	unreached, err := c.Records.Unreached(ctx, a.ID)
-	if err == nil {
-		var files []flows.Reply
-		if files, err = flows.AnnouncementReport(a, unreached); err == nil {
-			c.showStatus(ctx, a)
-			for _, f := range files {
-				if err = c.Sender.reply(ctx, a.StatusChat, 0, f); err != nil {
-					break
-				}
-			}
-		}
-	}
-	if err != nil && !errors.Is(err, ErrUnreachable) {
-		if rerr := c.Records.ReleaseDelivery(context.WithoutCancel(ctx), key); rerr != nil {
-			return fmt.Errorf("%w (and release: %v)", err, rerr)
-		}
+	if err != nil {
 		return err
 	}
-	return c.Records.DeliverySent(context.WithoutCancel(ctx), key)
+	files, err := flows.AnnouncementReport(a, unreached)
+	if err != nil {
+		return err
+	}
+	c.showStatus(ctx, a)
+	err = c.deliverOnce(ctx, "", "siaran:"+strconv.FormatInt(a.ID, 10)+":laporan", a.StatusChat, files, nil)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
 }
 
 // noticeReports is what the reports of a change's notices need of Postgres.
