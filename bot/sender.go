@@ -195,20 +195,33 @@ func (s *Sender) Deliver(ctx context.Context, chatID int64, msgID int, out flows
 }
 
 func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.Reply) error {
+	_, err := s.send(ctx, chatID, msgID, rep)
+	return err
+}
+
+// Post sends a text reply as a new message and returns its id, for a message the bot edits
+// later (an announcement's status).
+func (s *Sender) Post(ctx context.Context, chatID int64, rep flows.Reply) (int, error) {
+	rep.Edit = false
+	return s.send(ctx, chatID, 0, rep)
+}
+
+// send is reply, and returns the id of the text message sent or edited (0 for a file).
+func (s *Sender) send(ctx context.Context, chatID int64, msgID int, rep flows.Reply) (int, error) {
 	if rep.File != nil {
-		return s.sendFile(ctx, chatID, rep.File)
+		return 0, s.sendFile(ctx, chatID, rep.File)
 	}
 	if rep.Photo != nil {
-		return s.sendPhoto(ctx, chatID, rep.Photo)
+		return 0, s.sendPhoto(ctx, chatID, rep.Photo)
 	}
 	text, err := s.R.message(rep)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	text = fitMessage(text)
 	markup, err := s.R.markup(rep)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	// An edit can carry only an inline keyboard; a reply keyboard needs a new message.
 	if rep.Edit && msgID != 0 && len(rep.Keyboard) == 0 && !rep.RemoveKeyboard {
@@ -227,7 +240,7 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 			return err
 		})
 		if err == nil || !isEditGone(err) {
-			return err
+			return msgID, err
 		}
 		// The message is too old or gone: send the content as a new message instead.
 	}
@@ -235,17 +248,24 @@ func (s *Sender) reply(ctx context.Context, chatID int64, msgID int, rep flows.R
 	if markup != nil {
 		p.ReplyMarkup = markup
 	}
-	return s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
+	var sent struct {
+		ID int `json:"message_id"`
+	}
+	err = s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
 		if s.JSON != nil {
-			return s.JSON.call(ctx, "sendMessage", p, nil)
+			return s.JSON.call(ctx, "sendMessage", p, &sent)
 		}
-		_, err := s.API.SendMessage(ctx, p)
+		m, err := s.API.SendMessage(ctx, p)
+		if err == nil {
+			sent.ID = m.ID
+		}
 		return err
 	})
+	return sent.ID, err
 }
 
 // noPreview keeps a message short: a link's preview is shown only when a reply asks for it.
-var noPreview = &models.LinkPreviewOptions{IsDisabled: ptrTo(true)}
+var noPreview = &models.LinkPreviewOptions{IsDisabled: tgbot.True()}
 
 func linkPreview(rep flows.Reply) *models.LinkPreviewOptions {
 	if rep.LinkPreview {
@@ -253,8 +273,6 @@ func linkPreview(rep flows.Reply) *models.LinkPreviewOptions {
 	}
 	return noPreview
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 // Permanent reports whether err is an answer that trying again will not change (a 400).
 // Anything else (a network error, Postgres or Redis away) may pass.
@@ -264,32 +282,6 @@ func Permanent(err error) bool {
 	}
 	c, _, _ := classify(err)
 	return c == classPermanent
-}
-
-// Post sends a text reply as a new message and returns its id, for a message the bot edits
-// later (an announcement's status).
-func (s *Sender) Post(ctx context.Context, chatID int64, rep flows.Reply) (int, error) {
-	text, err := s.R.message(rep)
-	if err != nil {
-		return 0, err
-	}
-	markup, err := s.R.markup(rep)
-	if err != nil {
-		return 0, err
-	}
-	p := &tgbot.SendMessageParams{ChatID: chatID, Text: fitMessage(text), ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-	if markup != nil {
-		p.ReplyMarkup = markup
-	}
-	var id int
-	err = s.Call(ctx, "sendMessage", chatID, func(ctx context.Context) error {
-		m, err := s.API.SendMessage(ctx, p)
-		if err == nil {
-			id = m.ID
-		}
-		return err
-	})
-	return id, err
 }
 
 func isEditGone(err error) bool {
