@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -17,7 +18,7 @@ var Commands = []string{"start", "katalog", "saya", "survei", "pengingat", "menu
 // OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
 var (
 	OperatorCommands = []string{"admin", "siaran", "peserta", "hasil"}
-	AdminCommands    = []string{"admin", "siaran", "peserta", "hasil", "ubahjadwal", "audit"}
+	AdminCommands    = append(slices.Clip(OperatorCommands), "ubahjadwal", "audit")
 )
 
 // SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).

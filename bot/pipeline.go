@@ -20,8 +20,6 @@ type Handler interface {
 
 // Coordinator is what the pipeline shares with other replicas through Redis.
 type Coordinator interface {
-	// LockChat waits until this process alone handles chatID's updates, and keeps the chat
-	// (renewing a hold of ttl) until release is called.
 	// BeginUpdate waits until this process alone handles chatID's updates (renewing a hold of
 	// ttl) and tells whether updateID was handled already; end releases the chat, marking the
 	// update handled when asked.

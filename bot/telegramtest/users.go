@@ -119,22 +119,12 @@ func (u *User) SendSticker() int64 {
 }
 
 // SendPhoto sends a photo (a few placeholder bytes, served by getFile).
-func (u *User) SendPhoto() int64 {
-	return u.message(u.privateChat(), func(m *models.Message) string {
-		f := u.s.addFile(File{Name: "photo.jpg", Content: []byte("fake-jpeg")}, "photos")
-		m.Photo = []models.PhotoSize{{FileID: f.id, FileUniqueID: f.unique, Width: 320, Height: 320, FileSize: len(f.Content)}}
-		return "[photo]"
-	})
-}
+func (u *User) SendPhoto() int64 { return u.SendPhotoCaption("") }
 
 // SendDocument sends a document; the bot can then fetch it with getFile and
 // GET /file/bot<token>/<file_path>.
 func (u *User) SendDocument(fileName string, content []byte) int64 {
-	return u.message(u.privateChat(), func(m *models.Message) string {
-		f := u.s.addFile(File{Name: fileName, Content: content}, "documents")
-		m.Document = &models.Document{FileID: f.id, FileUniqueID: f.unique, FileName: fileName, FileSize: int64(len(content))}
-		return "[document " + fileName + "]"
-	})
+	return u.SendDocumentCaption(fileName, content, "")
 }
 
 // Press presses the inline button labelled buttonText on msg as the message is now
@@ -279,8 +269,16 @@ func (u *User) SendPhotoCaption(caption string) int64 {
 		m.Photo = []models.PhotoSize{{FileID: f.id + "-small", FileUniqueID: f.unique + "-small", Width: 90, Height: 90},
 			{FileID: f.id, FileUniqueID: f.unique, Width: 320, Height: 320, FileSize: len(f.Content)}}
 		m.Caption = caption
-		return "[photo] " + strconv.Quote(caption)
+		return "[photo]" + quoted(caption)
 	})
+}
+
+// quoted is a caption as the transcript shows it: nothing when there is none.
+func quoted(caption string) string {
+	if caption == "" {
+		return ""
+	}
+	return " " + strconv.Quote(caption)
 }
 
 // SendDocumentCaption sends a document with a caption.
@@ -289,7 +287,7 @@ func (u *User) SendDocumentCaption(fileName string, content []byte, caption stri
 		f := u.s.addFile(File{Name: fileName, Content: content}, "documents")
 		m.Document = &models.Document{FileID: f.id, FileUniqueID: f.unique, FileName: fileName, FileSize: int64(len(content))}
 		m.Caption = caption
-		return "[document " + fileName + "] " + strconv.Quote(caption)
+		return "[document " + fileName + "]" + quoted(caption)
 	})
 }
 
@@ -310,10 +308,10 @@ func (u *User) Forward(from *User, text string, hidden bool) int64 {
 	})
 }
 
-// OpenChat makes u's private chat one the bot may write to, as if u had written before,
-// without a message the bot answers: an edit of an old message, which bots ignore. For tests
-// where the bot writes first (reminders, announcements) to people who talked to it long ago.
-func (u *User) OpenChat() int64 {
-	return u.s.Enqueue(models.Update{EditedMessage: &models.Message{ID: 1, Date: 1, Text: "x",
-		Chat: u.privateChat(), From: &models.User{ID: u.ID, FirstName: u.FirstName}}})
+// OpenChat makes u's private chat one the bot may write to, as if u had written long ago,
+// without an update: for tests where the bot writes first (reminders, announcements).
+func (u *User) OpenChat() {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	u.s.chatFor(u.privateChat()).known = true
 }

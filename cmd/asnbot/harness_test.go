@@ -71,8 +71,8 @@ func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Opti
 	// Updates are confirmed once recorded in the inbox: the bot is idle when it is empty.
 	h.tg.SetIdle(func() bool {
 		var left bool
-		db.Gorm().Raw("SELECT EXISTS (SELECT 1 FROM update_inbox)").Scan(&left)
-		return !left
+		err := db.Gorm().Raw("SELECT EXISTS (SELECT 1 FROM update_inbox)").Scan(&left).Error
+		return err == nil && !left // a failed look is not idle: WaitIdle then fails, saying so
 	})
 	h.start()
 	t.Cleanup(h.stop)
