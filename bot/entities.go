@@ -15,6 +15,9 @@ import (
 // formatted it. Every piece of text is escaped. Entities Telegram finds by itself (links,
 // mentions, hashtags) are left as text; it finds them again in the copy.
 func entitiesHTML(text string, entities []models.MessageEntity) string {
+	if len(entities) == 0 { // most messages: no need to count in UTF-16
+		return html.EscapeString(text)
+	}
 	units := utf16.Encode([]rune(text))
 	type tag struct {
 		open, close string

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
@@ -15,44 +16,38 @@ import (
 // while its row keeps it safe. On start, what an earlier process left is handled first.
 type inbox struct {
 	p                      *Poller
+	ctx                    context.Context // the updates' source context: closing the inbox ends their tries
 	done                   chan int64
 	handing                sync.WaitGroup // updates in the pipeline, and their retries
 	flushed                chan struct{}
 	stopRetries, stopFlush context.CancelFunc
 }
 
-// An update that failed for a fault is tried again after Poller.FaultRetry (a second by
-// default), then twice as long each time up to inboxRetryMax; inboxGiveUp is when Telegram
-// itself would have dropped it.
-const (
-	inboxRetryMax = 5 * time.Minute
-	inboxGiveUp   = 24 * time.Hour
-)
-
-func (p *Poller) openInbox(ctx context.Context) *inbox {
+func (p *Poller) openInbox(ctx context.Context) (b *inbox, next int64) {
 	base := context.WithoutCancel(ctx)
 	ctx, stopRetries := context.WithCancel(base)
 	flushCtx, stopFlush := context.WithCancel(base)
-	b := &inbox{p: p, done: make(chan int64, 4096), flushed: make(chan struct{}), stopRetries: stopRetries, stopFlush: stopFlush}
+	b = &inbox{p: p, ctx: ctx, done: make(chan int64, 4096), flushed: make(chan struct{}), stopRetries: stopRetries, stopFlush: stopFlush}
 	go b.flush(flushCtx)
 	ids, bodies, err := p.Inbox.PendingUpdates(ctx)
 	if err != nil {
 		p.Log.Warn("update inbox not read: what it holds waits for the next start", "err", err)
-		return b
+		return b, 0
 	}
 	if len(ids) > 0 {
 		p.Log.Info("handling updates left by an earlier process", "count", len(ids))
 	}
 	for i, body := range bodies {
+		next = max(next, ids[i]+1)
 		u := &models.Update{}
 		if err := json.Unmarshal(body, u); err != nil {
 			p.Log.Warn("update in the inbox unreadable: dropped", "update", ids[i], "err", err)
 			b.done <- ids[i]
 			continue
 		}
-		b.hand(ctx, u, time.Now(), 0)
+		b.hand(u)
 	}
-	return b
+	return b, next
 }
 
 // record writes a batch to the inbox and hands it to the pipeline; false when it could not be
@@ -67,34 +62,25 @@ func (b *inbox) record(ctx context.Context, updates []*models.Update, raw []json
 		b.p.Log.Warn("update inbox: batch not recorded, handled before it is confirmed", "err", err)
 		return false
 	}
-	now := time.Now()
 	for _, u := range updates {
-		b.hand(ctx, u, now, 0)
+		b.hand(u)
 	}
 	return true
 }
 
-// hand enqueues u (in the order given, so each chat keeps Telegram's order) and, once it is
-// handled, has its row deleted; a fault tries it again after a pause that doubles with each
-// try, until inboxGiveUp.
-func (b *inbox) hand(ctx context.Context, u *models.Update, since time.Time, tries int) {
-	done, err := b.p.Pipeline.Enqueue(ctx, u)
+// hand enqueues u (in the order given, so each chat keeps Telegram's order) and has its row
+// deleted once it is handled, or once the pipeline gave up trying (ErrGaveUp). Cut off by a
+// shutdown, the row stays for the next start.
+func (b *inbox) hand(u *models.Update) {
+	done, err := b.p.Pipeline.Enqueue(b.ctx, u)
 	if err != nil {
 		return // shutting down: the row stays for the next start
 	}
 	b.handing.Add(1)
 	go func() {
 		defer b.handing.Done()
-		err := <-done
-		if err == nil || time.Since(since) > inboxGiveUp {
+		if err := <-done; err == nil || errors.Is(err, ErrGaveUp) {
 			b.done <- u.ID
-			return
-		}
-		pause := min(b.p.faultRetry()<<min(tries, 20), inboxRetryMax)
-		b.p.Log.Warn("update not handled, tried again later", "update", u.ID, "err", err, "retry_in", pause.String())
-		sleep(ctx, pause)
-		if ctx.Err() == nil {
-			b.hand(ctx, u, since, tries+1)
 		}
 	}()
 }

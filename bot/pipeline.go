@@ -45,6 +45,11 @@ type PipelineConfig struct {
 	// (default a minute). The handler gets three quarters of it, so that the answer to a
 	// handler that ran out of time still has time to go out.
 	UpdateTimeout time.Duration
+	// An update that failed for a fault (Postgres or Redis away, its time ran out) is tried
+	// again, its chat's later updates waiting behind it, after FaultRetry (default a second),
+	// then twice as long each time up to five minutes, for FaultRetryFor (default 24 hours,
+	// Telegram's own retention) or until its source stops waiting for it.
+	FaultRetry, FaultRetryFor time.Duration
 }
 
 // Pipeline runs every update: one chat's updates one at a time and in order (a queue per chat
@@ -57,6 +62,7 @@ type Pipeline struct {
 	chats map[int64][]job // waiting updates of each chat that has a drainer
 	// apologised holds the updates whose fault the user has been told of.
 	apologised map[int64]struct{}
+	closing    chan struct{} // closed by Close: no more tries of failed updates
 	slots      chan struct{} // a slot per update being handled
 	room       chan struct{} // a place per update queued, for back-pressure on the sources
 	wg         sync.WaitGroup
@@ -69,6 +75,7 @@ type Pipeline struct {
 
 type job struct {
 	u    *models.Update
+	ctx  context.Context // the source's: its end stops the tries
 	done chan error
 }
 
@@ -76,10 +83,14 @@ type job struct {
 var ErrClosed = errors.New("pipeline closed")
 
 // ErrHandlerFault: the handler failed for a fault (Postgres or Redis unreachable, its time
-// ran out). The user has been asked to try again; the update is not confirmed as handled, so
-// its source brings it again later: the inbox with a growing pause, Telegram's webhook
-// redelivery, or the next fetch.
+// ran out). The user has been told once; the update is not marked handled, and is tried again.
 var ErrHandlerFault = errors.New("handler fault")
+
+// ErrGaveUp: an update failed for a fault on every try for PipelineConfig.FaultRetryFor.
+var ErrGaveUp = errors.New("gave up after trying for the retry window")
+
+// maxFaultPause caps the pause between two tries of an update.
+const maxFaultPause = 5 * time.Minute
 
 // faultReplyTimeout bounds the polite answer to a fault, sent on a context of its own: the
 // update's may be the very thing that ran out.
@@ -99,9 +110,16 @@ func NewPipeline(cfg PipelineConfig) *Pipeline {
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 1024
 	}
+	if cfg.FaultRetry <= 0 {
+		cfg.FaultRetry = time.Second
+	}
+	if cfg.FaultRetryFor <= 0 {
+		cfg.FaultRetryFor = 24 * time.Hour
+	}
 	p := &Pipeline{
 		cfg: cfg, chats: map[int64][]job{}, apologised: map[int64]struct{}{},
 		slots: make(chan struct{}, cfg.Workers), room: make(chan struct{}, cfg.QueueSize),
+		closing: make(chan struct{}),
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	return p
@@ -131,7 +149,7 @@ func (p *Pipeline) Enqueue(ctx context.Context, u *models.Update) (<-chan error,
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	j := job{u: u, done: make(chan error, 1)}
+	j := job{u: u, ctx: ctx, done: make(chan error, 1)}
 	chat := chatOf(u)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -163,14 +181,8 @@ func (p *Pipeline) drain(chat int64) {
 		p.chats[chat] = q[1:]
 		p.mu.Unlock()
 
-		p.slots <- struct{}{}
 		start := time.Now()
-		// A deadline per update: one stuck call (a download, a long 429) cannot hold the
-		// chat, the poller's batch or a shutdown for ever.
-		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.UpdateTimeout)
-		result, err := p.handle(ctx, j.u)
-		cancel()
-		<-p.slots
+		result, err := p.tries(j)
 		<-p.room
 		p.cfg.Metrics.updates.WithLabelValues(updateKind(j.u), result).Inc()
 		p.cfg.Metrics.latency.Observe(time.Since(start).Seconds())
@@ -178,10 +190,47 @@ func (p *Pipeline) drain(chat int64) {
 	}
 }
 
+// tries handles j until it is handled, or its source stops waiting, the pipeline closes or
+// the retry window ends. A failed try leaves the chat's later updates waiting, so each chat
+// keeps its order, and frees its worker slot while it waits.
+func (p *Pipeline) tries(j job) (string, error) {
+	first, pause := time.Now(), p.cfg.FaultRetry
+	for {
+		p.slots <- struct{}{}
+		// A deadline per try: one stuck call (a download, a long 429) cannot hold the
+		// chat, the poller's batch or a shutdown for ever.
+		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.UpdateTimeout)
+		result, err := p.handle(ctx, j.u)
+		cancel()
+		<-p.slots
+		if err == nil || p.ctx.Err() != nil {
+			return result, err
+		}
+		if time.Since(first)+pause > p.cfg.FaultRetryFor {
+			return result, fmt.Errorf("%w: %w", ErrGaveUp, err)
+		}
+		p.cfg.Log.Warn("update not handled, tried again later", "update", j.u.ID, "err", err, "retry_in", pause.String())
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-j.ctx.Done():
+			t.Stop()
+			return result, err
+		case <-p.closing:
+			t.Stop()
+			return result, err
+		}
+		pause = min(2*pause, maxFaultPause)
+	}
+}
+
 // Close stops taking updates and waits for those in hand, up to ctx's deadline (then their
 // handling is cancelled). Call it after the sources have stopped.
 func (p *Pipeline) Close(ctx context.Context) {
 	p.mu.Lock()
+	if !p.shut {
+		close(p.closing) // what waits to be tried again stays unconfirmed, for the next start
+	}
 	p.shut = true
 	p.mu.Unlock()
 	finished := make(chan struct{})
@@ -228,8 +277,8 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 		return "fault", fmt.Errorf("update %d cut off by shutdown: %w", u.ID, p.ctx.Err())
 	}
 	if result == "fault" {
-		// Asked to try again, but what the user sent (a file, an enrolment) is not dropped:
-		// handled again later, and confirmed only then.
+		// Told once, but what the user sent (a file, an enrolment) is not dropped: tried
+		// again (tries), and marked handled only then.
 		_ = end(false)
 		return result, fmt.Errorf("update %d: %w", u.ID, ErrHandlerFault)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,14 +83,11 @@ func (r *rig) poll(t *testing.T) { r.pollWith(t, nil) }
 
 // pollWith runs a poller with an update inbox until the test ends; WaitIdle then also waits
 // for the inbox to empty, every update in it handled.
-func (r *rig) pollWith(t *testing.T, box bot.Inbox, opts ...func(*bot.Poller)) {
+func (r *rig) pollWith(t *testing.T, box bot.Inbox) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	p := &bot.Poller{BaseURL: r.tg.URL(), Token: telegramtest.Token, Pipeline: r.pipe, Coordinator: r.redis,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 2 * time.Second, Inbox: box}
-	for _, f := range opts {
-		f(p)
-	}
 	if box != nil {
 		r.tg.SetIdle(func() bool {
 			ids, _, err := box.PendingUpdates(context.Background())
@@ -191,7 +189,7 @@ func TestFaultIsAnsweredWithTryAgain(t *testing.T) {
 	r.poll(t)
 	u := r.tg.User(4, "D")
 	u.Send("halo")
-	if m := u.Next(t); !strings.Contains(m.Text, "coba lagi") {
+	if m := u.Next(t); !strings.Contains(m.Text, "diproses otomatis") {
 		t.Errorf("got %q", m.Text)
 	}
 }
@@ -476,41 +474,45 @@ func TestHandlerOutOfTimeStillAnswers(t *testing.T) {
 	r.poll(t)
 	u := r.tg.User(41, "W")
 	u.Send("daftar")
-	if m := u.Next(t); !strings.Contains(m.Text, "coba lagi") {
+	if m := u.Next(t); !strings.Contains(m.Text, "diproses otomatis") {
 		t.Errorf("got %q", m.Text)
 	}
 }
 
 // Review defect 6: an update that failed for a fault (Postgres gone) is answered politely
-// once, kept, tried again after a pause, and confirmed only once it is handled.
+// once, kept, tried again after a growing pause, and confirmed only once it is handled; the
+// chat's next update waits behind it, so the chat keeps its order.
 func TestFaultyUpdateIsTriedAgainUntilHandled(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
-	tries := 0
+	var handled []string
 	r := newRig(t, handlerFunc(func(ctx context.Context, in flows.Input) (flows.Output, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if tries++; tries <= 3 {
+		if handled = append(handled, in.Text); len(handled) <= 3 {
 			return flows.Output{}, errors.New("dial tcp 127.0.0.1:5432: connection refused")
 		}
 		return echo(ctx, in)
-	}), storage.RedisOptions{})
-	r.pollWith(t, storagetest.DB(t), func(p *bot.Poller) { p.FaultRetry = 50 * time.Millisecond })
+	}), storage.RedisOptions{}, func(c *bot.PipelineConfig) { c.FaultRetry = 20 * time.Millisecond })
+	r.pollWith(t, storagetest.DB(t))
 	u := r.tg.User(42, "F")
 	u.Send("daftar")
-	if m := u.Next(t); !strings.Contains(m.Text, "coba lagi") {
+	if m := u.Next(t); !strings.Contains(m.Text, "diproses otomatis") {
 		t.Fatalf("first answer %q", m.Text)
 	}
-	if m := u.Next(t); m.Text != "echo:daftar" {
-		t.Errorf("after the fault: %q (all: %q)", m.Text, texts(u))
+	u.Send("kedua")
+	for _, want := range []string{"echo:daftar", "echo:kedua"} {
+		if m := u.Next(t); m.Text != want {
+			t.Errorf("got %q, want %q (all: %q)", m.Text, want, texts(u))
+		}
 	}
 	r.tg.WaitIdle(t)
-	if got := texts(u); len(got) != 2 {
-		t.Errorf("the user was told %d times: %q", len(got), got)
+	if got := texts(u); len(got) != 3 {
+		t.Errorf("the user was told %d things: %q", len(got), got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if tries != 4 {
-		t.Errorf("handled %d times, want 4", tries)
+	if want := []string{"daftar", "daftar", "daftar", "daftar", "kedua"}; !slices.Equal(handled, want) {
+		t.Errorf("handled %q, want %q", handled, want)
 	}
 }

@@ -34,11 +34,8 @@ type Poller struct {
 	// Inbox, when set, records each batch durably before it is confirmed, so the poller
 	// fetches the next batch while this one is handled (see lead); without it, each batch is
 	// handled whole before the next is fetched.
-	Inbox Inbox
-	// FaultRetry is the first pause before an update that failed for a fault is tried again
-	// (default a second); each further try waits twice as long, up to five minutes.
-	FaultRetry time.Duration
-	client     *http.Client
+	Inbox  Inbox
+	client *http.Client
 }
 
 // Inbox keeps the updates taken from Telegram until they are handled (in Postgres).
@@ -87,10 +84,10 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 	}()
 	var offset int64
 	backoff := time.Second
-	faultPause := p.faultRetry()
 	var box *inbox
 	if p.Inbox != nil {
-		box = p.openInbox(ctx)
+		// What the inbox holds is handled from it: fetching starts after it.
+		box, offset = p.openInbox(ctx)
 		defer box.close()
 	}
 	for ctx.Err() == nil {
@@ -119,13 +116,10 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 			offset = updates[len(updates)-1].ID + 1
 			continue
 		}
-		next, failed := p.handleBatch(updates)
+		next, failed := p.handleBatch(ctx, updates)
 		offset = next
-		if failed { // Postgres, Redis or the pipeline is unwell: the rest is fetched again later
-			sleep(ctx, faultPause)
-			faultPause = min(2*faultPause, inboxRetryMax)
-		} else {
-			faultPause = p.faultRetry()
+		if failed {
+			sleep(ctx, time.Second) // shutting down, or the pipeline gave up: the rest is fetched again
 		}
 	}
 }
@@ -133,11 +127,12 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 // handleBatch runs a batch through the pipeline (chats in parallel, each chat in order) and
 // returns the offset to confirm: past the last update if all were handled, else the first
 // one that was not, so it is fetched again.
-func (p *Poller) handleBatch(updates []*models.Update) (next int64, failed bool) {
+func (p *Poller) handleBatch(ctx context.Context, updates []*models.Update) (next int64, failed bool) {
 	results := make([]<-chan error, len(updates))
 	for i, u := range updates {
-		// Enqueued in Telegram's order, so each chat's updates keep it.
-		done, err := p.Pipeline.Enqueue(context.Background(), u)
+		// Enqueued in Telegram's order, so each chat's updates keep it. An update in hand is
+		// finished at a shutdown; one waiting to be tried again after a fault is left.
+		done, err := p.Pipeline.Enqueue(ctx, u)
 		if err != nil {
 			return u.ID, true
 		}
@@ -151,13 +146,6 @@ func (p *Poller) handleBatch(updates []*models.Update) (next int64, failed bool)
 		}
 	}
 	return next, failed
-}
-
-func (p *Poller) faultRetry() time.Duration {
-	if p.FaultRetry > 0 {
-		return p.FaultRetry
-	}
-	return time.Second
 }
 
 type retryAfterError struct{ wait time.Duration }
