@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -21,23 +22,28 @@ import (
 type JSONClient struct {
 	base  string // <API URL>/bot<token>/
 	token string
-	http  *http.Client
+	http  statusClient
 }
 
 // NewJSON returns a JSONClient for token at baseURL, on a transport that keeps connections open.
 func NewJSON(baseURL, token string) *JSONClient {
-	return &JSONClient{base: strings.TrimRight(baseURL, "/") + "/bot" + token + "/", token: token,
-		http: &http.Client{Timeout: 30 * time.Second, Transport: transport()}}
+	return &JSONClient{base: strings.TrimRight(baseURL, "/") + "/bot" + token + "/", token: token, http: apiClient()}
 }
 
-// transport keeps enough idle connections to the one host every call goes to (the default
-// keeps 2, so most calls would open a new connection).
-func transport() *http.Transport {
+// apiTransport keeps enough idle connections to the one host every call goes to (the default
+// keeps 2, so most calls would open a new connection); the library's calls and ours share it.
+var apiTransport = sync.OnceValue(func() *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
 	return tr
+})
+
+// apiClient is the HTTP client of Bot API calls: a 5xx answer is a ServerError.
+func apiClient() statusClient {
+	return statusClient{c: &http.Client{Timeout: 30 * time.Second, Transport: apiTransport()}}
 }
 
+// apiAnswer is the envelope of every Bot API answer.
 type apiAnswer struct {
 	OK          bool            `json:"ok"`
 	Result      json.RawMessage `json:"result"`
@@ -64,10 +70,6 @@ func (j *JSONClient) call(ctx context.Context, method string, params, dest any) 
 		return fmt.Errorf("call %s: %w", method, redactErr(err, j.token))
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode >= 500 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return &ServerError{Code: resp.StatusCode}
-	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		return fmt.Errorf("read %s: %w", method, err)

@@ -167,15 +167,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 		return nil, nil, fmt.Errorf("getUpdates: %w", redactErr(err, p.Token))
 	}
 	defer resp.Body.Close()
-	var r struct {
-		OK          bool              `json:"ok"`
-		Result      []json.RawMessage `json:"result"`
-		ErrorCode   int               `json:"error_code"`
-		Description string            `json:"description"`
-		Parameters  struct {
-			RetryAfter int `json:"retry_after"`
-		} `json:"parameters"`
-	}
+	var r apiAnswer
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		return nil, nil, fmt.Errorf("getUpdates: status %d: %w", resp.StatusCode, err)
 	}
@@ -185,15 +177,19 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 		}
 		return nil, nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}
-	updates := make([]*models.Update, 0, len(r.Result))
-	for _, raw := range r.Result {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(r.Result, &raws); err != nil {
+		return nil, nil, fmt.Errorf("getUpdates: result: %w", err)
+	}
+	updates := make([]*models.Update, 0, len(raws))
+	for _, raw := range raws {
 		u := &models.Update{}
 		if err := json.Unmarshal(raw, u); err != nil {
 			return nil, nil, fmt.Errorf("getUpdates: update: %w", err)
 		}
 		updates = append(updates, u)
 	}
-	return updates, r.Result, nil
+	return updates, raws, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

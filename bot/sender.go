@@ -46,9 +46,8 @@ func (s statusClient) Do(req *http.Request) (*http.Response, error) {
 
 // NewAPI returns the Bot API client for token at baseURL (https://api.telegram.org or a fake).
 func NewAPI(baseURL, token string) (*tgbot.Bot, error) {
-	client := statusClient{c: &http.Client{Timeout: 30 * time.Second, Transport: transport()}}
 	b, err := tgbot.New(token, tgbot.WithServerURL(strings.TrimRight(baseURL, "/")), tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(30*time.Second, client))
+		tgbot.WithHTTPClient(30*time.Second, apiClient()))
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)
 	}
