@@ -40,27 +40,6 @@ func (r *Redis) TryLock(ctx context.Context, name string, ttl time.Duration) (*L
 	return l, true, nil
 }
 
-// Lock waits until it holds name, polling every few milliseconds, or ctx ends.
-func (r *Redis) Lock(ctx context.Context, name string, ttl time.Duration) (*Lock, error) {
-	wait := 5 * time.Millisecond
-	for {
-		l, ok, err := r.TryLock(ctx, name, ttl)
-		if err != nil || ok {
-			return l, err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
-		case <-t.C:
-		}
-		if wait < 100*time.Millisecond {
-			wait *= 2
-		}
-	}
-}
-
 // Extend renews the lock for another ttl; ErrLockLost when it had expired.
 func (l *Lock) Extend(ctx context.Context) error {
 	n, err := extendScript.Run(ctx, l.r.c, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
@@ -79,20 +58,6 @@ func (l *Lock) Unlock(ctx context.Context) error {
 		return fmt.Errorf("unlock: %w", err)
 	}
 	return nil
-}
-
-// LockChat waits until this process alone handles chatID's updates, and keeps the chat (the
-// hold renewed every ttl/3) until release is called.
-func (r *Redis) LockChat(ctx context.Context, chatID int64, ttl time.Duration) (release func(), err error) {
-	l, err := r.Lock(ctx, "chat:"+id(chatID), ttl)
-	if err != nil {
-		return nil, err
-	}
-	_, stop := l.keepAlive()
-	return func() {
-		stop()
-		_ = l.Unlock(context.WithoutCancel(ctx))
-	}, nil
 }
 
 // TryLease takes the named lease (the poller's) if nobody holds it, and keeps it until release
@@ -142,8 +107,9 @@ func (l *Lock) keepAlive() (lost <-chan struct{}, stop func()) {
 	return gone, cancel
 }
 
-// BeginUpdate waits until this process alone handles chatID's updates and tells, in the same
-// round trip, whether updateID was handled already. end releases the chat, and first marks
+// BeginUpdate waits until this process alone handles chatID's updates (polling every few
+// milliseconds, or until ctx ends) and tells, in the same round trip, whether updateID was
+// handled already. end releases the chat, and first marks
 // the update handled when asked, again in one round trip: an update costs two round trips
 // to Redis for its lock and its duplicate check instead of four.
 func (r *Redis) BeginUpdate(ctx context.Context, chatID, updateID int64, ttl time.Duration) (end func(handled bool) error, seen bool, err error) {

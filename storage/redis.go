@@ -136,23 +136,6 @@ func (r *Redis) ClearState(ctx context.Context, chatID int64) error {
 // handled update is recognised.
 const doneTTL = 48 * time.Hour
 
-// Handled reports whether the update was handled already.
-func (r *Redis) Handled(ctx context.Context, updateID int64) (bool, error) {
-	n, err := r.c.Exists(ctx, r.key("done", id(updateID))).Result()
-	if err != nil {
-		return false, fmt.Errorf("check update: %w", err)
-	}
-	return n > 0, nil
-}
-
-// MarkHandled records that the update was handled.
-func (r *Redis) MarkHandled(ctx context.Context, updateID int64) error {
-	if err := r.c.Set(ctx, r.key("done", id(updateID)), 1, doneTTL).Err(); err != nil {
-		return fmt.Errorf("mark update: %w", err)
-	}
-	return nil
-}
-
 // Flood counts one update from userID and reports whether it may be handled and, when not,
 // whether this is the first refusal of the window (the one that gets a polite message).
 func (r *Redis) Flood(ctx context.Context, userID int64) (allowed, firstRefusal bool, err error) {

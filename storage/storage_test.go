@@ -214,14 +214,16 @@ func TestStateAndLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	release, err := r.LockChat(ctx, 5, time.Second)
-	if err != nil {
-		t.Fatal(err)
+	end, seen, err := r.BeginUpdate(ctx, 5, 99, time.Second)
+	if err != nil || seen {
+		t.Fatalf("a fresh update: seen %v, %v", seen, err)
 	}
 	if _, ok, _ := r.TryLock(ctx, "chat:5", time.Second); ok {
 		t.Error("a held lock was taken twice")
 	}
-	release()
+	if err := end(true); err != nil {
+		t.Fatal(err)
+	}
 	l2, ok, err := r.TryLock(ctx, "chat:5", time.Second)
 	if !ok || err != nil {
 		t.Fatalf("free lock not taken: %v", err)
@@ -241,12 +243,12 @@ func TestStateAndLocks(t *testing.T) {
 	}
 	_ = l3.Unlock(ctx)
 
-	if done, _ := r.Handled(ctx, 99); done {
-		t.Error("fresh update marked handled")
+	end, seen, err = r.BeginUpdate(ctx, 5, 99, time.Second)
+	if err != nil || !seen {
+		t.Errorf("a handled update not recognised: seen %v, %v", seen, err)
 	}
-	_ = r.MarkHandled(ctx, 99)
-	if done, _ := r.Handled(ctx, 99); !done {
-		t.Error("handled update not recognised")
+	if err == nil {
+		_ = end(false)
 	}
 }
 
