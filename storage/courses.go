@@ -65,6 +65,23 @@ func (r batchRow) domain() flows.Batch {
 		Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting}
 }
 
+// courseColumns and batchColumns are the columns of a course c and a batch b, in the order of
+// their rows' fields(), for the statements scanned by hand.
+const (
+	courseColumns = `c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key`
+	batchColumns  = `b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota,
+		b.reg_opens_at, b.reg_closes_at, b.status, b.trainers`
+)
+
+func (r *courseRow) fields() []any {
+	return []any{&r.ID, &r.Code, &r.Title, &r.Category, &r.Method, &r.JP, &r.Description, &r.Audience, &r.Published, &r.SurveyKey}
+}
+
+func (r *batchRow) fields() []any {
+	return []any{&r.ID, &r.CourseID, &r.Name, &r.StartsAt, &r.EndsAt, &r.TimeZone, &r.Location, &r.OnlineURL, &r.Quota,
+		&r.RegOpensAt, &r.RegClosesAt, &r.Status, &r.Trainers}
+}
+
 // Names (a batch's trainers) are stored as the catalogue writes them: separated by ";".
 func joinNames(names []string) string { return strings.Join(names, ";") }
 
@@ -136,9 +153,7 @@ func (db *DB) coursePage(ctx context.Context, f flows.CourseFilter) ([]flows.Cou
 				ORDER BY b.starts_at, b.id LIMIT 1) nb
 			WHERE ` + where + `
 			ORDER BY nb.starts_at, c.title, c.id OFFSET $2 LIMIT $3)
-		SELECT page.total, c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
-			b.id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota, b.reg_opens_at, b.reg_closes_at,
-			b.status, b.trainers,
+		SELECT page.total, ` + courseColumns + `, ` + batchColumns + `,
 			(SELECT count(*) FROM enrolments e WHERE e.batch_id = b.id AND e.status = ANY($4)),
 			(SELECT count(*) FROM enrolments e WHERE e.batch_id = b.id AND e.status = 'daftar_tunggu')
 		FROM page JOIN courses c ON c.id = page.course_id JOIN batches b ON b.id = page.batch_id
@@ -154,13 +169,10 @@ func (db *DB) coursePage(ctx context.Context, f flows.CourseFilter) ([]flows.Cou
 	for rows.Next() {
 		var c courseRow
 		var b batchRow
-		err := rows.Scan(&total, &c.ID, &c.Code, &c.Title, &c.Category, &c.Method, &c.JP, &c.Description, &c.Audience,
-			&c.Published, &c.SurveyKey, &b.ID, &b.Name, &b.StartsAt, &b.EndsAt, &b.TimeZone, &b.Location, &b.OnlineURL,
-			&b.Quota, &b.RegOpensAt, &b.RegClosesAt, &b.Status, &b.Trainers, &b.Registered, &b.Waiting)
-		if err != nil {
+		dest := append(append([]any{&total}, c.fields()...), b.fields()...)
+		if err := rows.Scan(append(dest, &b.Registered, &b.Waiting)...); err != nil {
 			return nil, 0, mapErr(err, "catalogue row")
 		}
-		b.CourseID = c.ID
 		out = append(out, flows.CourseSummary{Course: c.domain(), NextBatch: b.domain()})
 	}
 	if err := rows.Err(); err != nil {

@@ -70,9 +70,8 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 	var clashID *int64
 	var full bool
 	e := flows.Enrolment{ParticipantID: participantID}
-	err = tx.QueryRowContext(ctx, `SELECT b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location,
-			b.online_url, b.quota, b.reg_opens_at, b.reg_closes_at, b.status, b.trainers,
-			c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
+	dest := append(append(b.fields(), c.fields()...), &clashID, &full, &e.ID)
+	err = tx.QueryRowContext(ctx, `SELECT `+batchColumns+`, `+courseColumns+`,
 			(SELECT o.id FROM batches o JOIN enrolments e ON e.batch_id = o.id
 				WHERE e.participant_id = $2 AND e.status IN ('terdaftar', 'daftar_tunggu') AND o.id <> b.id
 				AND o.status <> 'cancelled' AND o.starts_at < b.ends_at AND o.ends_at > b.starts_at
@@ -81,11 +80,7 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 				OR EXISTS (SELECT 1 FROM enrolments WHERE batch_id = b.id AND status = 'daftar_tunggu'),
 			nextval('enrolments_id_seq')
 		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1 FOR SHARE OF b`,
-		batchID, participantID, seatStatuses).Scan(
-		&b.ID, &b.CourseID, &b.Name, &b.StartsAt, &b.EndsAt, &b.TimeZone, &b.Location, &b.OnlineURL, &b.Quota,
-		&b.RegOpensAt, &b.RegClosesAt, &b.Status, &b.Trainers,
-		&c.ID, &c.Code, &c.Title, &c.Category, &c.Method, &c.JP, &c.Description, &c.Audience, &c.Published, &c.SurveyKey,
-		&clashID, &full, &e.ID)
+		batchID, participantID, seatStatuses).Scan(dest...)
 	if err != nil {
 		return flows.Enrolment{}, mapErr(err, "read batch")
 	}

@@ -66,9 +66,6 @@ func (db *DB) Participant(ctx context.Context, telegramID int64) (flows.Particip
 			phone, consent_at, unreachable_at, reminders_off, created_at, updated_at FROM participants WHERE telegram_id = $1`,
 		telegramID).Scan(&r.ID, &r.TelegramID, &r.ChatID, &r.Name, &r.NIP, &r.Kind, &r.Agency, &r.WorkUnit, &r.JobTitle,
 		&r.Grade, &r.Phone, &r.ConsentAt, &r.UnreachableAt, &r.RemindersOff, &r.CreatedAt, &r.UpdatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return flows.Participant{}, fmt.Errorf("participant: %w", flows.ErrNotFound)
-	}
 	if err != nil {
 		return flows.Participant{}, mapErr(err, "participant")
 	}
