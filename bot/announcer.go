@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -144,26 +145,37 @@ func (c *Courier) showStatus(ctx context.Context, a flows.Announcement) {
 }
 
 // report tells staff that an announcement has finished: the status message shows the final
-// counts and, when some were not reached, the spreadsheet of who and why comes after it, once
-// (delivery records, as for any message the bot sends on its own).
+// counts and, when some were not reached, the spreadsheet of who and why comes after it. A
+// delivery record makes it go once. Not through deliverOnce: that waits for the outgoing
+// rate, behind the announcement's own queue, and the admin is waiting for this.
 func (c *Courier) report(ctx context.Context, a flows.Announcement) error {
 	if a.StatusChat == 0 {
 		return nil
 	}
+	key := "siaran:" + strconv.FormatInt(a.ID, 10) + ":laporan"
+	claimed, err := c.Records.ClaimDelivery(ctx, key, a.StatusChat, "")
+	if err != nil || !claimed {
+		return err
+	}
 	unreached, err := c.Records.Unreached(ctx, a.ID)
-	if err != nil {
+	if err == nil {
+		var files []flows.Reply
+		if files, err = flows.AnnouncementReport(a, unreached); err == nil {
+			c.showStatus(ctx, a)
+			for _, f := range files {
+				if err = c.Sender.reply(ctx, a.StatusChat, 0, f); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if err != nil && !errors.Is(err, ErrUnreachable) {
+		if rerr := c.Records.ReleaseDelivery(context.WithoutCancel(ctx), key); rerr != nil {
+			return fmt.Errorf("%w (and release: %v)", err, rerr)
+		}
 		return err
 	}
-	files, err := flows.AnnouncementReport(a, unreached)
-	if err != nil {
-		return err
-	}
-	c.showStatus(ctx, a)
-	err = c.deliverOnce(ctx, "", "siaran:"+strconv.FormatInt(a.ID, 10)+":laporan", a.StatusChat, files, nil)
-	if errors.Is(err, ErrUnreachable) {
-		return nil
-	}
-	return err
+	return c.Records.DeliverySent(context.WithoutCancel(ctx), key)
 }
 
 // noticeReports is what the reports of a change's notices need of Postgres.
