@@ -83,7 +83,7 @@ func (f *audienceFixture) send(t *testing.T, ctl telegramtest.Message) {
 }
 
 // recipients are who an audience holds now, by Telegram id.
-func (f *audienceFixture) recipients(t *testing.T, a flows.Audience) []int64 {
+func (f *audienceFixture) recipients(t *testing.T) []int64 {
 	t.Helper()
 	q := `SELECT p.telegram_id FROM participants p WHERE p.id IN (SELECT participant_id FROM announcement_recipients WHERE announcement_id = ?) ORDER BY 1`
 	var id int64
@@ -134,7 +134,7 @@ func TestAnnouncementAudiences(t *testing.T) {
 		expect(t, a, "Pengumuman "+itoa(int64(i)))
 		ctl := expect(t, a, "Begitulah pesan akan diterima")
 		f.send(t, ctl)
-		if got := f.recipients(t, flows.Audience{}); !slices.Equal(got, ids(tc.want...)) {
+		if got := f.recipients(t); !slices.Equal(got, ids(tc.want...)) {
 			t.Errorf("%s: recipients %v, want %v", tc.name, got, ids(tc.want...))
 		}
 		for _, u := range everyone {
@@ -345,7 +345,7 @@ func TestScheduledAndStoppedAnnouncements(t *testing.T) {
 	a.Send("22/11/2026 22:30")
 	expect(t, a, "jam istirahat")
 	a.Send("23/11/2026 07:30")
-	sched := expect(t, a, "dijadwalkan", "Senin, 23 November 2026 pukul 07.30 WIB")
+	expect(t, a, "dijadwalkan", "Senin, 23 November 2026 pukul 07.30 WIB")
 
 	ctl = write("Siaran yang dibatalkan")
 	a.Press(t, ctl, "⏰ Jadwalkan")
@@ -377,7 +377,6 @@ func TestScheduledAndStoppedAnnouncements(t *testing.T) {
 			t.Errorf("%s: %d scheduled, %d cancelled", u.FirstName, countWith(u, "Besok pagi ada apel"), countWith(u, "Siaran yang dibatalkan"))
 		}
 	}
-	_ = sched
 
 	// Send now, and stop it after the first messages.
 	ctl = write("Siaran yang dihentikan")

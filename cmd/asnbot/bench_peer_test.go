@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"syscall"
@@ -34,15 +33,9 @@ import (
 //	go test -run '^$' -bench PagingVsGrammy -benchtime 1x -timeout 30m ./cmd/asnbot/
 func BenchmarkPagingVsGrammy(b *testing.B) {
 	n := benchEnv("ASNBOT_BENCH_USERS", 200)
-	peer := os.Getenv("ASNBOT_GRAMMY_DIR")
-	if peer == "" {
-		peer = filepath.Join("..", "..", "..", "shared", "peers", "grammy")
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		b.Fatal("node is needed for the grammY peer: " + err.Error())
-	}
-	if _, err := os.Stat(filepath.Join(peer, "node_modules")); err != nil {
-		b.Fatalf("run `npm install` in %s first", peer)
+	peer, why := grammyPeer()
+	if why != "" {
+		b.Skip(why)
 	}
 	for range b.N {
 		b.StopTimer()
@@ -170,15 +163,19 @@ func startGrammy(b *testing.B, dir string) (tg *telegramtest.Server, stop func()
 		}
 	}
 	b.Cleanup(stop)
+	awaitPolling(b, tg, out)
+	return tg, stop
+}
+
+// awaitPolling waits until a bot started as a process asks tg for updates.
+func awaitPolling(b *testing.B, tg *telegramtest.Server, out fmt.Stringer) {
 	deadline := time.Now().Add(30 * time.Second)
 	for len(tg.Calls("getUpdates")) == 0 {
 		if time.Now().After(deadline) {
-			stop()
-			b.Fatalf("the grammY peer did not start:\n%s", out)
+			b.Fatalf("the bot did not start polling:\n%s", out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return tg, stop
 }
 
 // pageCeiling pages the catalogue on the answer-only bot (startCeiling).

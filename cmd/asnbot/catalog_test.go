@@ -84,13 +84,13 @@ func (h *harness) enrolmentsOf(telegramID int64) map[string]flows.EnrolmentStatu
 	return out
 }
 
-// seedParticipant stores a profile directly, for tests about what comes after onboarding.
 // nipFor is a valid NIP, distinct for each n: the sequence and gender first, then the birth day.
 func nipFor(n int) string {
 	born := time.Date(1986, 9, 1+n/1998, 0, 0, 0, 0, time.UTC)
 	return fmt.Sprintf("%s201505%d%03d", born.Format("20060102"), 1+n%2, 1+(n/2)%999)
 }
 
+// seedParticipant stores a profile directly, for tests about what comes after onboarding.
 func (h *harness) seedParticipant(u *telegramtest.User, n int) {
 	h.t.Helper()
 	p := flows.Participant{TelegramID: u.ID, ChatID: u.ID, Name: u.FirstName + " Peserta", Kind: asn.PNS,
@@ -424,7 +424,10 @@ func TestForgedButtonsShowNoUnpublishedCourse(t *testing.T) {
 	hidden.Batches[0].OnlineURL = "https://zoom.us/j/123456?pwd=rahasia"
 	h.seed(hidden, course("MAN-ASN", "Manajemen ASN", batch("Angkatan I", 20, 2, 30)))
 	var id int64
-	h.db.Gorm().Raw("SELECT b.id FROM batches b JOIN courses c ON c.id = b.course_id WHERE c.code = 'RHS-01'").Scan(&id)
+	err := h.db.Gorm().Raw("SELECT b.id FROM batches b JOIN courses c ON c.id = b.course_id WHERE c.code = 'RHS-01'").Scan(&id).Error
+	if err != nil || id == 0 {
+		t.Fatalf("the withdrawn batch: %d %v", id, err)
+	}
 	u := h.tg.User(newUserID(), "Eko")
 	register(t, u, validNIP)
 	for _, data := range []string{fmt.Sprintf("k:b:%d", id), fmt.Sprintf("k:y:%d", id), "k:c:RHS-01"} {

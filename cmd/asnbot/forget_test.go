@@ -56,17 +56,8 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 
 	// A newcomer who typed a NIP and a phone, then deleted.
 	b := h.tg.User(newUserID(), "Baru")
-	b.Send("/start")
-	b.Next(t)
-	consent := b.Next(t)
-	b.Press(t, consent, "✅ Setuju")
-	b.Next(t)
-	b.Next(t)
 	const nipB, phoneB = "198709152016012002", "6285700001111"
-	for _, s := range []string{"Rina Lestari", nipB, "Pemprov Jateng", "BKD", "Analis"} {
-		b.Send(s)
-		b.Next(t)
-	}
+	toStep(t, b, "Rina Lestari", nipB, "Pemprov Jateng", "BKD", "Analis")
 	b.Press(t, b.Last(), rankLabel(t, "III/b"))
 	b.Next(t)
 	b.Next(t)
@@ -75,8 +66,6 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	b.Next(t)
 	b.Send("/batal") // the draft is put aside, not thrown away
 	b.Next(t)
-	draft, _ := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}).Get(context.Background(), h.env["REDIS_PREFIX"]+"state:"+itoa(b.ID)).Result()
-	t.Logf("the newcomer's state before /hapusdata: %s", draft)
 	b.Send("/hapusdata")
 	b.Next(t)
 	h.tg.WaitIdle(t)
@@ -91,7 +80,9 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	}
 	for _, table := range tables {
 		var rows []string
-		h.db.Gorm().Raw(`SELECT to_jsonb(x)::text FROM ` + table + ` x`).Scan(&rows)
+		if err := h.db.Gorm().Raw(`SELECT to_jsonb(x)::text FROM ` + table + ` x`).Scan(&rows).Error; err != nil {
+			t.Fatalf("read %s: %v", table, err)
+		}
 		for _, row := range rows {
 			for _, s := range traces {
 				if strings.Contains(row, s) {
@@ -111,7 +102,11 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		}
 	}
 
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	opt, err := redis.ParseURL(h.env["REDIS_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
 	defer rdb.Close()
 	ctx := context.Background()
 	keys, err := rdb.Keys(ctx, h.env["REDIS_PREFIX"]+"*").Result()

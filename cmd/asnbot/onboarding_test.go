@@ -13,7 +13,7 @@ const (
 	validNIPPPPK = "19900101 202221 2 003"
 )
 
-func rankLabel(t *testing.T, code string) string {
+func rankLabel(t testing.TB, code string) string {
 	t.Helper()
 	r, ok := asn.RankByCode(code)
 	if !ok {
