@@ -62,7 +62,10 @@ func routes() table {
 				who:     staff,
 				command: (*conv).leave, // another command leaves the draft behind
 				buttons: []route{
+					// The buttons of announcements already made work here too, as when idle.
 					button("sr:h", staff, (*conv).stopAnnouncement),
+					button("sr:c", staff, (*conv).askCancelScheduled),
+					button("sr:cy", staff, (*conv).cancelScheduled),
 					button(nsAnnounce, staff, withAnnounce((*conv).announceButton)),
 					button("", anyone, (*conv).leave),
 				},

@@ -69,6 +69,8 @@ func TestRouting(t *testing.T) {
 		{"an operator stops an announcement", press("sr:h:1"), true, operatorID, State{}, "stopAnnouncement"},
 		{"the message typed to /siaran", text, true, operatorID, announcing, "withAnnounce"},
 		{"the menu pressed mid-announcement", press("m:home"), true, operatorID, announcing, "leave"},
+		{"a scheduled one cancelled mid-announcement", press("sr:c:7"), true, operatorID, announcing, "askCancelScheduled"},
+		{"its cancellation confirmed mid-announcement", press("sr:cy:7"), true, operatorID, announcing, "cancelScheduled"},
 		{"an announcement by someone no longer staff", text, true, 0, announcing, "leave"},
 		{"a forwarded message naming a new admin", text, true, adminID, State{Flow: flowStaff, Step: stepStaffWho}, "staffWho"},
 		{"an admin without a profile", cmd("peserta"), false, adminID, State{}, "roster"},
