@@ -70,3 +70,33 @@ func TestStopWhileOutcomesAreRecorded(t *testing.T) {
 		t.Errorf("counted %d sent, %d skipped; rows say %+v", got.Sent, got.Skipped, rows)
 	}
 }
+
+// Someone who deletes their data while an announcement to them waits to be sent is still
+// counted (skipped, as deleted) when their turn comes, so the announcement finishes.
+func TestAnnouncementFinishesWhenARecipientDeletesTheirData(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	ids := people(t, db, 2)
+	a := flows.Announcement{Audience: flows.Audience{Kind: flows.AudienceAll}, Body: "Halo", SendAt: now, Status: flows.AnnSending}
+	if _, err := db.CreateAnnouncement(ctx, &a, "k", testActor, now); err != nil {
+		t.Fatal(err)
+	}
+	if started, ok, err := db.StartAnnouncement(ctx, a.ID, now); err != nil || !ok || started.Total != 2 {
+		t.Fatalf("start: %+v %v %v", started, ok, err)
+	}
+	if _, err := db.DeleteParticipant(ctx, 1, now); err != nil { // participant ids[0], Telegram id 1
+		t.Fatal(err)
+	}
+	_, _, pending, found, err := db.AnnouncementTo(ctx, a.ID, ids[0])
+	if err != nil || !pending || found {
+		t.Fatalf("the deleted recipient's turn: pending %v, found %v, %v", pending, found, err)
+	}
+	if _, _, _, err := db.RecordOutcome(ctx, a.ID, ids[0], flows.OutcomeSkipped, flows.ReasonDeleted, now, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	done, _, finished, err := db.RecordOutcome(ctx, a.ID, ids[1], flows.OutcomeSent, "", now, time.Second)
+	if err != nil || !finished || done.Status != flows.AnnDone {
+		t.Errorf("the last recipient: %+v finished %v %v", done, finished, err)
+	}
+}

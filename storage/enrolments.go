@@ -30,17 +30,20 @@ func (enrolmentRow) TableName() string { return "enrolments" }
 // busiest write the bot has (everyone taps at once, on one batch), so only the seat's decision
 // is made one enrolment after another, and the rest side by side:
 //
-//  1. the participant's row is locked (one enrolment of theirs at a time), with any live
-//     enrolment of theirs in the batch (a second tap returns the first one's);
-//  2. the batch is read with a share lock, with its course and any clash: every check is
-//     made on this row, which no change, cancellation or import can alter until the commit,
-//     and which no seat can be freed in either (freeing one takes the row's update lock);
+//  1. the participant's row is locked (one enrolment of theirs at a time), then the batch's
+//     with a share lock: no change, cancellation or import can alter it until the commit,
+//     and no seat can be freed in it (freeing one takes the row's update lock);
+//  2. then, in one read, any live enrolment of theirs in the batch (a second tap returns the
+//     first one's), the batch with its course, any clash, and whether seats are left: every
+//     check is made on what this read sees;
 //  3. while seats seemed free, the seat's notices are planned, under an id taken ahead;
 //  4. the batch's seat lock (an advisory lock, as the row holds only share locks), then the
 //     insert that decides the seat, numbers the place in line and counts those before it;
 //     a waiting place drops the notices planned in 3.
 //
-// Scanned by hand: a few statements and no reflection.
+// Scanned by hand: a few statements and no reflection. Each lock has a statement of its own,
+// before the reads (TestSecondTapWaitingForTheFirstReturnsItsEnrolment and
+// TestEnrolWaitingForACancellationGetsTheSeatWithItsNotices).
 func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.Time) (flows.Enrolment, error) {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -48,11 +51,37 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 	}
 	defer tx.Rollback() //nolint:errcheck // after a commit it does nothing
 
-	var existing *int64
-	err = tx.QueryRowContext(ctx, `SELECT (SELECT e.id FROM enrolments e WHERE e.participant_id = p.id AND e.batch_id = $2
-		AND e.status <> 'batal') FROM participants p WHERE p.id = $1 FOR UPDATE`, participantID, batchID).Scan(&existing)
-	if err != nil {
+	// Each lock in a statement of its own, and the reads after them: under READ COMMITTED a
+	// statement sees the database as it was when it began, not when its lock was granted, so
+	// a read in the locking statement could miss the very commit it waited for.
+	var one int
+	if err := tx.QueryRowContext(ctx, "SELECT 1 FROM participants WHERE id = $1 FOR UPDATE", participantID).Scan(&one); err != nil {
 		return flows.Enrolment{}, mapErr(err, "lock participant")
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT 1 FROM batches WHERE id = $1 FOR SHARE", batchID); err != nil {
+		return flows.Enrolment{}, mapErr(err, "lock batch")
+	}
+	var existing *int64
+	var b batchRow
+	var c courseRow
+	var clashID *int64
+	var full bool
+	e := flows.Enrolment{ParticipantID: participantID}
+	dest := append(append([]any{&existing}, b.fields()...), c.fields()...)
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT x.id FROM enrolments x WHERE x.participant_id = $2 AND x.batch_id = b.id
+				AND x.status <> 'batal'),
+			`+batchColumns+`, `+courseColumns+`,
+			(SELECT o.id FROM batches o JOIN enrolments e ON e.batch_id = o.id
+				WHERE e.participant_id = $2 AND e.status IN ('terdaftar', 'daftar_tunggu') AND o.id <> b.id
+				AND o.status <> 'cancelled' AND o.starts_at < b.ends_at AND o.ends_at > b.starts_at
+				ORDER BY o.starts_at LIMIT 1),
+			(SELECT count(*) FROM enrolments WHERE batch_id = b.id AND status = ANY($3)) >= b.quota
+				OR EXISTS (SELECT 1 FROM enrolments WHERE batch_id = b.id AND status = 'daftar_tunggu'),
+			nextval('enrolments_id_seq')
+		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1`,
+		batchID, participantID, seatStatuses).Scan(append(dest, &clashID, &full, &e.ID)...)
+	if err != nil {
+		return flows.Enrolment{}, mapErr(err, "read batch")
 	}
 	if existing != nil { // a second tap: the first one's enrolment, unchanged
 		_ = tx.Rollback()
@@ -65,25 +94,6 @@ func (db *DB) Enrol(ctx context.Context, participantID, batchID int64, now time.
 		return e, err
 	}
 
-	var b batchRow
-	var c courseRow
-	var clashID *int64
-	var full bool
-	e := flows.Enrolment{ParticipantID: participantID}
-	dest := append(append(b.fields(), c.fields()...), &clashID, &full, &e.ID)
-	err = tx.QueryRowContext(ctx, `SELECT `+batchColumns+`, `+courseColumns+`,
-			(SELECT o.id FROM batches o JOIN enrolments e ON e.batch_id = o.id
-				WHERE e.participant_id = $2 AND e.status IN ('terdaftar', 'daftar_tunggu') AND o.id <> b.id
-				AND o.status <> 'cancelled' AND o.starts_at < b.ends_at AND o.ends_at > b.starts_at
-				ORDER BY o.starts_at LIMIT 1),
-			(SELECT count(*) FROM enrolments WHERE batch_id = b.id AND status = ANY($3)) >= b.quota
-				OR EXISTS (SELECT 1 FROM enrolments WHERE batch_id = b.id AND status = 'daftar_tunggu'),
-			nextval('enrolments_id_seq')
-		FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = $1 FOR SHARE OF b`,
-		batchID, participantID, seatStatuses).Scan(dest...)
-	if err != nil {
-		return flows.Enrolment{}, mapErr(err, "read batch")
-	}
 	e.Course, e.Batch = c.domain(), b.domain()
 	if err := e.Batch.Availability(now); err != nil {
 		return flows.Enrolment{}, err

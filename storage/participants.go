@@ -157,7 +157,7 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 // their own row and its cascade (enrolments, survey progress; anonymous answers keep no link):
 // the notices still planned for their enrolments, the record of each message sent to them,
 // and their place in an announcement's audience, which stays counted under an id that names
-// nobody.
+// nobody once it has been sent or skipped.
 func (db *DB) forgetTraces(tx *gorm.DB, p participantRow) error {
 	mine := tx.Model(&enrolmentRow{}).Select("id").Where("participant_id = ?", p.ID)
 	err := tx.Exec(`DELETE FROM river_job WHERE (args->>'enrolment_id')::bigint IN (?) AND state <> 'running'`, mine).Error
@@ -167,8 +167,10 @@ func (db *DB) forgetTraces(tx *gorm.DB, p participantRow) error {
 	if err := tx.Exec("DELETE FROM deliveries WHERE chat_id IN (?, ?)", p.ChatID, p.TelegramID).Error; err != nil {
 		return mapErr(err, "forget deliveries")
 	}
+	// A place still waiting to be sent keeps its id for now: its send job finds nobody behind
+	// it and counts it as skipped, so the announcement still finishes.
 	err = tx.Exec(`UPDATE announcement_recipients SET participant_id = -1 - floor(random() * 1e15)::bigint,
-		enrolment_id = NULL WHERE participant_id = ?`, p.ID).Error
+		enrolment_id = NULL WHERE participant_id = ? AND status <> 'pending'`, p.ID).Error
 	return mapErr(err, "forget announcement places")
 }
 

@@ -159,3 +159,85 @@ func TestCancelWhileBeingMovedUpPassesTheSeatOn(t *testing.T) {
 		t.Errorf("%d registered and %d waiting, want C registered and nobody waiting", registered, waiting)
 	}
 }
+
+// A second tap that waits for the first one's lock on the participant returns the first
+// tap's enrolment once it commits: the check is read after the lock, not in the statement
+// that waited for it (its snapshot would predate the first tap's commit).
+func TestSecondTapWaitingForTheFirstReturnsItsEnrolment(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	b := sampleBatch(t, db, 10)
+	pid := people(t, db, 1)[0]
+	first := db.Gorm().Begin()
+	defer first.Rollback()
+	if err := first.Exec("SELECT id FROM participants WHERE id = ? FOR UPDATE", pid).Error; err != nil {
+		t.Fatal(err)
+	}
+	var firstID int64
+	if err := first.Raw("INSERT INTO enrolments (participant_id, batch_id, status) VALUES (?, ?, 'terdaftar') RETURNING id",
+		pid, b.ID).Scan(&firstID).Error; err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		e   flows.Enrolment
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		e, err := db.Enrol(ctx, pid, b.ID, now)
+		done <- result{e, err}
+	}()
+	awaitLockWait(t, db)
+	if err := first.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil || !r.e.Existing || r.e.ID != firstID {
+		t.Errorf("the second tap: %+v %v, want the first tap's enrolment %d", r.e, r.err, firstID)
+	}
+}
+
+// An enrolment that waits while a cancellation frees the last seat takes that seat with its
+// notices planned: what it reads of the batch is read after the batch's lock.
+func TestEnrolWaitingForACancellationGetsTheSeatWithItsNotices(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	b := sampleBatch(t, db, 1)
+	ids := people(t, db, 2)
+	a, err := db.Enrol(ctx, ids[0], b.ID, now)
+	if err != nil || a.Status != flows.Registered {
+		t.Fatalf("A: %+v %v", a, err)
+	}
+	cancel := db.Gorm().Begin()
+	defer cancel.Rollback()
+	if err := cancel.Exec("SELECT id FROM batches WHERE id = ? FOR UPDATE", b.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := cancel.Exec("UPDATE enrolments SET status = 'batal', cancelled_at = now() WHERE id = ?", a.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		e   flows.Enrolment
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		e, err := db.Enrol(ctx, ids[1], b.ID, now)
+		done <- result{e, err}
+	}()
+	awaitLockWait(t, db)
+	if err := cancel.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil || r.e.Status != flows.Registered {
+		t.Fatalf("B: %+v %v, want the freed seat", r.e, r.err)
+	}
+	var reminders int64
+	db.Gorm().Raw("SELECT count(*) FROM river_job WHERE kind = 'reminder' AND (args->>'enrolment_id')::bigint = ?", r.e.ID).Scan(&reminders)
+	if reminders == 0 {
+		t.Error("B holds the seat with no reminders planned")
+	}
+}
