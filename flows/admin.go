@@ -58,6 +58,12 @@ type Admin interface {
 	// Import upserts a parsed catalogue in one transaction; seats added to a batch go to its
 	// waiting list first, and a change of dates or place is told to everyone concerned.
 	Import(ctx context.Context, courses []catalogfile.Course, now time.Time, by Actor) (ImportReport, error)
+	// BeginFileRead records, before a file is read, that its read began (by the file's
+	// digest). It returns false when a read of the same file began within the last hour and
+	// never ended: the bot most likely died reading it, and must not read it again.
+	BeginFileRead(ctx context.Context, digest string, now time.Time) (bool, error)
+	// EndFileRead records that the read of a file ended, whatever it found.
+	EndFileRead(ctx context.Context, digest string) error
 	// ChangeBatch sets a batch's dates and place in one transaction with the notices to
 	// everyone enrolled or waiting and their reminders moved; it returns how many are told.
 	// Errors: ErrBatchUnavailable (cancelled), ErrBatchEnded.

@@ -1,9 +1,13 @@
 package flows
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/bpsdm/asnbot/flows/catalogfile"
 	"github.com/bpsdm/asnbot/flows/survey"
@@ -24,10 +28,29 @@ func (c *conv) importDocument() error {
 	if err != nil {
 		return fmt.Errorf("download: %w", err)
 	}
+	// A file that killed the bot while it was read comes back when the update is replayed
+	// after the restart, and would kill it again, for ever: the read is recorded before it
+	// starts, and a file whose last read never ended is refused.
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	fresh, err := c.e.store.BeginFileRead(c.ctx, digest, c.e.now())
+	if err != nil {
+		return fmt.Errorf("begin file read: %w", err)
+	}
+	if !fresh {
+		c.say(Reply{Text: T("impor_bot.berkas_menghentikan", "Name", doc.Name)})
+		return nil
+	}
 	if ext := strings.ToLower(filepath.Ext(doc.Name)); (ext == ".yaml" || ext == ".yml") && survey.Looks(data) {
+		if err := c.e.store.EndFileRead(c.ctx, digest); err != nil {
+			return fmt.Errorf("end file read: %w", err)
+		}
 		return c.importTemplate(doc.Name, data)
 	}
-	courses, problems := catalogfile.Parse(doc.Name, data, c.e.zone)
+	courses, problems := c.parse(doc.Name, data)
+	if err := c.e.store.EndFileRead(c.ctx, digest); err != nil {
+		return fmt.Errorf("end file read: %w", err)
+	}
 	if len(problems) == 0 {
 		if problems, err = c.unknownSurveys(courses); err != nil {
 			return err
@@ -47,6 +70,18 @@ func (c *conv) importDocument() error {
 	}
 	c.say(Reply{Text: importReport(doc.Name, rep)})
 	return nil
+}
+
+// parse reads a catalogue file in half the time the update has left, so that a file too
+// slow to read is refused in the other half rather than left unanswered.
+func (c *conv) parse(name string, data []byte) ([]catalogfile.Course, []catalogfile.Problem) {
+	ctx := c.ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+		defer cancel()
+	}
+	return catalogfile.Parse(ctx, name, data, c.e.zone)
 }
 
 // refuseFile says a file was refused, with its problems, a screenful at most.

@@ -125,3 +125,29 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now 
 	}
 	return nil
 }
+
+// fileReadRetry is how long a read that never ended keeps its file refused: long enough
+// for every replay of the update after a crash (the bot restarts in seconds), short enough
+// that a read cut short by an unrelated crash does not refuse a good file for long.
+const fileReadRetry = time.Hour
+
+// BeginFileRead implements flows.Admin: one statement, committed before the file is read.
+// A file read before, to its end, begins again; one whose read began within fileReadRetry
+// and never ended is refused.
+func (db *DB) BeginFileRead(ctx context.Context, digest string, now time.Time) (bool, error) {
+	var began []bool
+	err := db.gorm.WithContext(ctx).Raw(`INSERT INTO file_reads (digest, started_at) VALUES (?, ?)
+		ON CONFLICT (digest) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL
+		WHERE file_reads.finished_at IS NOT NULL OR file_reads.started_at < ?
+		RETURNING true`, digest, now, now.Add(-fileReadRetry)).Scan(&began).Error
+	if err != nil {
+		return false, mapErr(err, "begin file read")
+	}
+	return len(began) == 1, nil
+}
+
+// EndFileRead implements flows.Admin.
+func (db *DB) EndFileRead(ctx context.Context, digest string) error {
+	err := db.gorm.WithContext(ctx).Exec("UPDATE file_reads SET finished_at = now() WHERE digest = ?", digest).Error
+	return mapErr(err, "end file read")
+}

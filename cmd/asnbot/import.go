@@ -28,7 +28,7 @@ func importFile(ctx context.Context, cfg Config, args []string, stdout io.Writer
 	if err != nil {
 		return fmt.Errorf("read catalogue: %w", err)
 	}
-	courses, problems := catalogfile.Parse(filepath.Base(args[0]), data, cfg.location)
+	courses, problems := catalogfile.Parse(ctx, filepath.Base(args[0]), data, cfg.location)
 	if len(problems) > 0 {
 		texts := make([]flows.Text, len(problems))
 		for i, p := range problems {

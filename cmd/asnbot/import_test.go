@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestImportCommandAllFormats loads the example catalogue with `asnbot import` in each format:
@@ -64,4 +68,47 @@ func TestAdminSendsCatalogueFile(t *testing.T) {
 	h.seedParticipant(p, 4)
 	p.SendDocument("katalog.csv", good)
 	expect(t, p, "khusus untuk admin")
+}
+
+// TestFileThatStoppedTheBotIsNotReadAgain: a read is recorded before the file is read, so a
+// file whose read never ended (the process died in it, and the update comes back when the
+// inbox is replayed after the restart) is refused instead of read again; an hour later, or
+// once changed, it is read.
+func TestFileThatStoppedTheBotIsNotReadAgain(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin)})
+	a := h.tg.User(admin, "Admin")
+	h.seedParticipant(a, 3)
+	good, err := os.ReadFile("../../examples/katalog.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(good)
+	digest := hex.EncodeToString(sum[:])
+
+	// A read as a crash leaves it: begun, never ended.
+	if fresh, err := h.db.BeginFileRead(t.Context(), digest, testNow.Add(-time.Minute)); err != nil || !fresh {
+		t.Fatalf("begin read: %v %v", fresh, err)
+	}
+	a.SendDocument("katalog.csv", good)
+	expect(t, a, "tidak kami baca lagi", "katalog.csv")
+	if _, total, _ := h.db.Courses(t.Context(), coursesNow()); total != 0 {
+		t.Errorf("the refused file imported %d courses", total)
+	}
+
+	// Another file is read meanwhile, and ends its read.
+	changed := append(bytes.Clone(good), '\n')
+	a.SendDocument("katalog-baru.csv", changed)
+	expect(t, a, "sudah dimuat", "baru")
+	var ended bool
+	sum2 := sha256.Sum256(changed)
+	if err := h.db.Gorm().Raw("SELECT finished_at IS NOT NULL FROM file_reads WHERE digest = ?", hex.EncodeToString(sum2[:])).Scan(&ended).Error; err != nil || !ended {
+		t.Errorf("a file read to its end is not marked so (%v)", err)
+	}
+
+	// An hour after the read began, the same file is read again.
+	h.clock.Set(testNow.Add(time.Hour))
+	a.SendDocument("katalog.csv", good)
+	expect(t, a, "sudah dimuat", "0 baru, 0 diubah")
 }

@@ -6,6 +6,7 @@ package catalogfile
 
 import (
 	"cmp"
+	"context"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -69,9 +70,10 @@ const MaxProblems = 50
 // Parse reads a .csv, .xlsx or .yaml/.yml file (chosen by the file name's extension,
 // case-insensitive). defaultZone is the agency's time zone, used when a row names none; nil
 // means Asia/Jakarta (WIB). When any problem is found, Parse returns no courses: the caller
-// must import nothing.
-func Parse(fileName string, data []byte, defaultZone *time.Location) ([]Course, []Problem) {
-	p := &parser{defaultZone: defaultZone}
+// must import nothing. Reading stops with a problem (impor.terlalu_lama) once ctx is done,
+// so the caller keeps time to say so.
+func Parse(ctx context.Context, fileName string, data []byte, defaultZone *time.Location) ([]Course, []Problem) {
+	p := &parser{ctx: ctx, defaultZone: defaultZone}
 	if p.defaultZone == nil {
 		p.defaultZone = asn.WIB
 	}
@@ -102,6 +104,9 @@ func Parse(fileName string, data []byte, defaultZone *time.Location) ([]Course, 
 	}
 	courses := make([]Course, 0, len(raws))
 	for _, rc := range raws {
+		if p.expired() {
+			break
+		}
 		if c, ok := p.course(rc); ok {
 			courses = append(courses, c)
 		}
@@ -149,10 +154,24 @@ type rawCourse struct {
 
 // parser collects problems across a whole file.
 type parser struct {
+	ctx         context.Context
 	defaultZone *time.Location
 	date1904    bool // an XLSX workbook counting days from 1904 (old Excel for Mac)
 	problems    []Problem
-	found       int // problems found, including those past hardLimit
+	found       int  // problems found, including those past hardLimit
+	timedOut    bool // the caller's context ended while reading
+}
+
+// expired reports whether the caller's time is up, and says so once as the file's problem.
+func (p *parser) expired() bool {
+	if p.ctx.Err() == nil {
+		return false
+	}
+	if !p.timedOut {
+		p.timedOut = true
+		p.add(0, "impor.terlalu_lama")
+	}
+	return true
 }
 
 // hardLimit bounds the memory a hostile file can make us spend on problems; only

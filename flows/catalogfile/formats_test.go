@@ -2,6 +2,7 @@ package catalogfile
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 // mustParse parses a file that must have no problems.
 func mustParse(t *testing.T, name string, data []byte, zone *time.Location) []Course {
 	t.Helper()
-	courses, problems := Parse(name, data, zone)
+	courses, problems := Parse(context.Background(), name, data, zone)
 	if len(problems) > 0 {
 		t.Fatalf("%s: unexpected problems: %+v", name, problems)
 	}

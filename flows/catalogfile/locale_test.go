@@ -21,7 +21,7 @@ func TestLocaleTexts(t *testing.T) {
 	texts := localeTexts(t)
 	used := map[string]bool{}
 	for _, tc := range problemCases(t) {
-		_, problems := Parse(tc.file, tc.data, wib)
+		_, problems := Parse(tc.context(), tc.file, tc.data, wib)
 		for _, p := range problems {
 			used[p.Key] = true
 			text, ok := texts[p.Key]

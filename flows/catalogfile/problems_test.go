@@ -2,6 +2,7 @@ package catalogfile
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,6 +114,13 @@ func problemCases(t *testing.T) []problemCase {
 			xlsxOf(t, [][]any{headerCells(), xlsxRow(with(ok, "mulai", "12 Jan"), wib)}),
 			[]string{"2 tanggal_tidak_terbaca"}},
 
+		// Caps, checked while reading (caps_test.go checks what they save).
+		{"rows past MaxRows", "katalog.csv", csvOf(slices.Repeat([]map[string]string{ok}, MaxRows)...), []string{"0 terlalu_banyak_baris"}},
+		{"csv cell past MaxColumns", "katalog.csv", append(csvOf(ok), (strings.Repeat(",", MaxColumns) + "x\n")...), []string{"3 terlalu_banyak_kolom"}},
+		{"xlsx cell at the last column", "katalog.xlsx", xlsxFarCell(t, 1), []string{"2 terlalu_banyak_kolom"}},
+		{"yaml with too many nodes", "katalog.yaml", []byte("pelatihan: [" + strings.Repeat("a,", maxYAMLNodes) + "a]\n"), []string{"0 yaml_terlalu_banyak"}},
+		{"read past the caller's deadline", lateFile, csvOf(ok), []string{"0 terlalu_lama"}},
+
 		// YAML.
 		{"yaml syntax", "katalog.yaml", []byte("pelatihan:\n  - kode: A\n   judul: x\n"), []string{"1 yaml_rusak"}},
 		{"yaml syntax further down", "katalog.yaml", yamlOf(yamlHead, []string{"    sasaran: : PNS"}), []string{"8 yaml_rusak"}},
@@ -168,12 +176,25 @@ func yamlOf(parts ...[]string) []byte {
 	return []byte(b.String())
 }
 
+// lateFile is the name of a case read with a context already done, as when the update's time
+// runs out while its file is read.
+const lateFile = "katalog-terlambat.csv"
+
+func (tc problemCase) context() context.Context {
+	if tc.file != lateFile {
+		return context.Background()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
 func TestProblems(t *testing.T) {
 	t.Parallel()
 	for _, tc := range problemCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			courses, problems := Parse(tc.file, tc.data, wib)
+			courses, problems := Parse(tc.context(), tc.file, tc.data, wib)
 			got := make([]string, len(problems))
 			for i, p := range problems {
 				got[i] = fmt.Sprintf("%d %s", p.Row, strings.TrimPrefix(p.Key, "impor."))
@@ -215,7 +236,7 @@ func TestProblemsCapped(t *testing.T) {
 	for i := range rows {
 		rows[i] = validRow("angkatan", fmt.Sprintf("A%d", i), "jp", "x", "kuota", "x", "mulai", "x")
 	}
-	_, problems := Parse("k.csv", csvOf(rows...), time.UTC)
+	_, problems := Parse(context.Background(), "k.csv", csvOf(rows...), time.UTC)
 	if len(problems) != MaxProblems || problems[0].Row != 2 || problems[MaxProblems-1].Key != "impor.terlalu_banyak" {
 		t.Fatalf("got %d problems, first row %d, last %q", len(problems), problems[0].Row, problems[len(problems)-1].Key)
 	}

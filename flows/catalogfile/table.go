@@ -31,7 +31,8 @@ type tableRow struct {
 
 // readCSV reads a CSV as Excel writes it: UTF-8 with a BOM ("CSV UTF-8") or Windows-1252
 // (plain "CSV" on Windows), separated by "," or, where the decimal mark is a comma as in
-// Indonesia, by ";".
+// Indonesia, by ";". Records are read one at a time and kept only up to the caps (see
+// tableCaps), so a file of millions of tiny rows costs what MaxRows of them cost.
 func (p *parser) readCSV(data []byte) []rawCourse {
 	s := strings.TrimPrefix(string(data), bom)
 	if !utf8.ValidString(s) {
@@ -42,6 +43,7 @@ func (p *parser) readCSV(data []byte) []rawCourse {
 	r := csv.NewReader(strings.NewReader(s))
 	r.Comma = separator(s)
 	r.FieldsPerRecord = -1 // Excel drops nothing, but hand-made files do; missing cells are empty
+	r.ReuseRecord = true   // each record is copied into values below
 	var (
 		rows     []tableRow
 		row      int
@@ -49,6 +51,9 @@ func (p *parser) readCSV(data []byte) []rawCourse {
 		offset   int64
 	)
 	for {
+		if p.expired() {
+			return nil
+		}
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -67,13 +72,55 @@ func (p *parser) readCSV(data []byte) []rawCourse {
 		next := r.InputOffset()
 		nextLine += strings.Count(s[offset:next], "\n")
 		offset = next
-		tr := tableRow{row: row, cells: make([]value, len(rec))}
-		for i, c := range rec {
-			tr.cells[i] = value{text: c, row: row}
+		tr, ok := p.capRow(row, rec, func(int) bool { return false })
+		if !ok {
+			return nil
 		}
-		rows = append(rows, tr)
+		if tr.cells != nil {
+			rows = append(rows, tr)
+		}
 	}
 	return p.fromTable(rows)
+}
+
+// Caps on what a table may hold, checked as it is read: a province's catalogue is a few
+// hundred batches over the 19 columns, while a small hostile file (one cell at column XFD in
+// every row, millions of one-letter rows) would otherwise grow to gigabytes once padded.
+const (
+	MaxRows    = 5000 // rows of the sheet, the header included, as the spreadsheet numbers them
+	MaxColumns = 60
+)
+
+// capRow turns one record into a row, or refuses the file (ok false) when the row lies past
+// MaxRows or fills a cell past MaxColumns. A blank row gives a row without cells: it is
+// dropped, but rows keep the numbers the admin's spreadsheet shows. serial says whether the
+// cell at a column index is a date serial (XLSX only).
+func (p *parser) capRow(row int, rec []string, serial func(col int) bool) (tableRow, bool) {
+	last := -1
+	for i, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			last = i
+		}
+	}
+	switch {
+	case last < 0:
+		return tableRow{row: row}, true
+	case row > MaxRows:
+		p.add(0, "impor.terlalu_banyak_baris", "Max", MaxRows)
+		return tableRow{}, false
+	case last >= MaxColumns:
+		p.add(row, "impor.terlalu_banyak_kolom", "Col", last+1, "Max", MaxColumns)
+		return tableRow{}, false
+	}
+	tr := tableRow{row: row, cells: make([]value, last+1)}
+	for i, c := range rec[:last+1] {
+		tr.cells[i] = value{text: c, row: row}
+		if serial(i) {
+			tr.cells[i].serial, _ = strconv.ParseFloat(strings.TrimSpace(c), 64)
+			tr.cells[i].isSerial = true
+		}
+	}
+	return tr, true
 }
 
 // separator guesses the CSV separator from the header line, which has one between each
@@ -96,11 +143,16 @@ func separator(s string) rune {
 	return best
 }
 
-// readXLSX reads the first sheet of a workbook. Cells are read raw, so that a date cell
-// gives its serial number rather than a text formatted by the admin's locale.
+// readXLSX reads the first sheet of a workbook, row by row as its XML streams in: excelize's
+// GetRows and GetCellType load the whole sheet and pad every row to its last column, which
+// is how a 12 KB file took gigabytes. Cells are read raw, so that a date cell gives its
+// serial number rather than a text formatted by the admin's locale; a second reader of the
+// same rows, formatted, tells a date cell (whose number format changes what it shows) from
+// a number or text cell that merely holds digits.
 func (p *parser) readXLSX(data []byte) []rawCourse {
-	// The size limits bound what a small zip can expand to (a "zip bomb").
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 100 << 20, UnzipXMLSizeLimit: 16 << 20})
+	// The size limits bound what a small zip can expand to (a "zip bomb"); a catalogue's
+	// sheet is a few megabytes of XML at most.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
 		return nil
@@ -114,34 +166,53 @@ func (p *parser) readXLSX(data []byte) []rawCourse {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		p.date1904 = *props.Date1904
 	}
-	cells, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	raw, err := f.Rows(sheets[0])
 	if err != nil {
 		p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
 		return nil
 	}
-	rows := make([]tableRow, 0, len(cells))
-	for i, rec := range cells {
-		tr := tableRow{row: i + 1, cells: make([]value, len(rec))}
-		for j, c := range rec {
-			v := value{text: c, row: i + 1}
-			// A number is a date serial only in a numeric cell: a text cell holding
-			// digits is what the admin typed, and is read as text.
-			if n, err := strconv.ParseFloat(strings.TrimSpace(c), 64); err == nil {
-				name, _ := excelize.CoordinatesToCellName(j+1, i+1)
-				if t, err := f.GetCellType(sheets[0], name); err == nil && (t == excelize.CellTypeUnset || t == excelize.CellTypeNumber) {
-					v.serial, v.isSerial = n, true
-				}
-			}
-			tr.cells[j] = v
+	defer raw.Close()
+	shown, err := f.Rows(sheets[0])
+	if err != nil {
+		p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
+		return nil
+	}
+	defer shown.Close()
+	var rows []tableRow
+	for row := 1; raw.Next() && shown.Next(); row++ {
+		if p.expired() {
+			return nil
 		}
-		rows = append(rows, tr)
+		cells, err := raw.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
+			return nil
+		}
+		texts, err := shown.Columns()
+		if err != nil {
+			p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
+			return nil
+		}
+		tr, ok := p.capRow(row, cells, func(i int) bool {
+			_, isNumber := strconv.ParseFloat(strings.TrimSpace(cells[i]), 64)
+			return isNumber == nil && i < len(texts) && texts[i] != cells[i]
+		})
+		if !ok {
+			return nil
+		}
+		if tr.cells != nil {
+			rows = append(rows, tr)
+		}
+	}
+	if raw.Error() != nil {
+		p.add(0, "impor.berkas_rusak", "Format", "Excel (.xlsx)")
+		return nil
 	}
 	return p.fromTable(rows)
 }
 
 // fromTable maps the header, then groups rows by kode into courses.
 func (p *parser) fromTable(rows []tableRow) []rawCourse {
-	rows = nonBlank(rows)
 	if len(rows) == 0 {
 		return nil
 	}
@@ -250,18 +321,4 @@ func (p *parser) header(tr tableRow) (names []string, ok bool) {
 		}
 	}
 	return names, ok
-}
-
-// nonBlank drops rows with nothing in them: Excel keeps rows an admin emptied.
-func nonBlank(rows []tableRow) []tableRow {
-	out := rows[:0:0]
-	for _, tr := range rows {
-		for _, v := range tr.cells {
-			if strings.TrimSpace(v.text) != "" {
-				out = append(out, tr)
-				break
-			}
-		}
-	}
-	return out
 }

@@ -25,6 +25,10 @@ var yamlErrorLine = regexp.MustCompile(`line (\d+)`)
 // nodes carry line numbers for messages, and their text is what the admin wrote, where a
 // decoder would turn 2027-01-12 08:00 into a timestamp and kode 0012 into the number 12.
 func (p *parser) readYAML(data []byte) []rawCourse {
+	if yamlNodesAtMost(data) > maxYAMLNodes {
+		p.add(0, "impor.yaml_terlalu_banyak", "Max", MaxRows)
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
@@ -80,6 +84,29 @@ func (p *parser) readYAML(data []byte) []rawCourse {
 		out = append(out, c)
 	}
 	return out
+}
+
+// maxYAMLNodes caps the nodes of a YAML catalogue, counted before it is decoded: a node
+// costs a few hundred bytes once decoded, so 5 MB of "[a,a,a,…]" would take a gigabyte.
+// MaxRows courses of one batch each, keys and values, count about 160,000.
+const maxYAMLNodes = 200_000
+
+// yamlNodesAtMost bounds from above the nodes data decodes to: every node but the document
+// follows a line break, an indicator and a space ("- ", "? ", ": "), or, in flow style,
+// "[", "{" or ",".
+func yamlNodesAtMost(data []byte) int {
+	n := 1
+	for i, c := range data {
+		switch c {
+		case '\n', '[', '{', ',':
+			n++
+		case '-', '?', ':':
+			if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' || data[i+1] == '\t' {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // yamlCourse reads one item of "pelatihan".

@@ -49,8 +49,12 @@ func Read(data []byte) (Template, []Problem) {
 }
 
 // Looks reports whether data is a survey template rather than another YAML file (a catalogue):
-// its top level names the sections.
+// its top level names the sections. A file larger than any template is not one, and is not
+// decoded here: the catalogue reader caps what it decodes.
 func Looks(data []byte) bool {
+	if len(data) > MaxFileSize {
+		return false
+	}
 	var top map[string]yaml.Node
 	return yaml.Unmarshal(data, &top) == nil && top["bagian"].Kind != 0
 }
