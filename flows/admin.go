@@ -22,7 +22,28 @@ type ImportReport struct {
 	Promotions []Promotion
 	// Notified counts the participants told of a change of dates or place.
 	Notified int
+	// Kept are the file's batches the import did not change, and why.
+	Kept []KeptBatch
 }
+
+// KeptBatch is a batch of a catalogue file left as it is: the file would have changed a
+// batch that an admin changed in chat since (the chat's schedule stands until the file
+// agrees with it), that was cancelled, or that has ended.
+type KeptBatch struct {
+	Row         int    // the file's row (or YAML line)
+	Code, Batch string // the course's code and the batch's name
+	Reason      KeptReason
+	ChangedAt   time.Time // when it was changed in chat, in the batch's zone (KeptChangedInChat)
+}
+
+// KeptReason says why an import left a batch as it is.
+type KeptReason int
+
+const (
+	KeptChangedInChat KeptReason = iota + 1
+	KeptCancelled
+	KeptEnded
+)
 
 // BatchChange is what an admin changes of a batch: the dates, the place, or both. What is
 // not changed is left as it is in Postgres when the change is saved, so a change made

@@ -151,8 +151,27 @@ func (c *conv) importTemplate(name string, data []byte) error {
 // ProblemText is a catalogue file's problem as the admin reads it.
 func ProblemText(p catalogfile.Problem) Text { return Text{Key: p.Key, Args: p.Args} }
 
+// keptKeys are the report's lines for a batch an import left as it is.
+var keptKeys = map[KeptReason]string{
+	KeptChangedInChat: "impor_bot.dibiarkan_diubah_lewat_chat",
+	KeptCancelled:     "impor_bot.dibiarkan_dibatalkan",
+	KeptEnded:         "impor_bot.dibiarkan_selesai",
+}
+
 func importReport(name string, r ImportReport) Text {
+	kept := make([]Text, 0, len(r.Kept)+1)
+	if len(r.Kept) > 0 {
+		kept = append(kept, T("impor_bot.dibiarkan", "Count", len(r.Kept)))
+	}
+	for i, k := range r.Kept {
+		if i == maxProblemsShown {
+			kept = append(kept, T("impor_bot.lainnya_dibiarkan", "Count", len(r.Kept)-maxProblemsShown))
+			break
+		}
+		kept = append(kept, T(keptKeys[k.Reason], "Row", k.Row, "Code", k.Code, "Batch", k.Batch, "At", k.ChangedAt))
+	}
 	return T("impor_bot.berhasil", "Name", name,
 		"CA", r.CoursesAdded, "CC", r.CoursesChanged, "CU", r.CoursesUnchanged,
-		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions), "Notified", r.Notified)
+		"BA", r.BatchesAdded, "BC", r.BatchesChanged, "BU", r.BatchesUnchanged, "Promoted", len(r.Promotions), "Notified", r.Notified,
+		"Kept", kept)
 }

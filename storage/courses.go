@@ -49,7 +49,10 @@ type batchRow struct {
 	RegClosesAt time.Time
 	Status      string
 	Trainers    string // "Name A;Name B"
-	CreatedAt   time.Time
+	// ChangedInChatAt is set by /ubahjadwal and cleared once an imported file agrees with
+	// the batch again; until then an import leaves the batch alone.
+	ChangedInChatAt *time.Time
+	CreatedAt       time.Time
 	UpdatedAt   time.Time
 	// Filled by the counting queries, not columns.
 	Registered int `gorm:"->;-:migration"`

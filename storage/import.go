@@ -16,7 +16,9 @@ import (
 // Import implements flows.Admin: courses by code and batches by (course, name) are inserted
 // or updated in one transaction, so a file is imported whole or not at all, and importing the
 // same file again changes nothing. Batches missing from the file are left alone: they may
-// have participants, and a cancellation is an admin's decision, not a side effect.
+// have participants, and a cancellation is an admin's decision, not a side effect. So are
+// batches cancelled, ended, or changed in chat since: an old file sent again must not undo
+// what an admin did later, nor tell participants of the reversal (rep.Kept lists them).
 func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time.Time, by flows.Actor) (flows.ImportReport, error) {
 	defer db.pages.forget() // the catalogue changed: no page of before is shown again
 	var rep flows.ImportReport
@@ -39,14 +41,14 @@ func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time
 				return err
 			}
 			for _, b := range c.Batches {
-				if err := db.upsertBatch(tx, id, b, now, &rep); err != nil {
+				if err := db.upsertBatch(tx, id, c.Code, b, now, &rep); err != nil {
 					return err
 				}
 			}
 		}
 		return audit(tx, now, by, flows.AuditImport, fmt.Sprintf("%d pelatihan", len(courses)),
-			fmt.Sprintf("pelatihan +%d ~%d, angkatan +%d ~%d, diberi tahu %d", rep.CoursesAdded, rep.CoursesChanged,
-				rep.BatchesAdded, rep.BatchesChanged, rep.Notified))
+			fmt.Sprintf("pelatihan +%d ~%d, angkatan +%d ~%d, dibiarkan %d, diberi tahu %d", rep.CoursesAdded, rep.CoursesChanged,
+				rep.BatchesAdded, rep.BatchesChanged, len(rep.Kept), rep.Notified))
 	})
 	return rep, err
 }
@@ -82,7 +84,7 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 	return have.ID, nil
 }
 
-func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now time.Time, rep *flows.ImportReport) error {
+func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, code string, b catalogfile.Batch, now time.Time, rep *flows.ImportReport) error {
 	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
 		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
 		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen), Trainers: joinNames(b.Trainers)}
@@ -102,6 +104,22 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, b catalogfile.Batch, now 
 		have.Location == want.Location && have.OnlineURL == want.OnlineURL && have.Quota == want.Quota &&
 		have.RegOpensAt.Equal(want.RegOpensAt) && have.RegClosesAt.Equal(want.RegClosesAt) && have.Trainers == want.Trainers {
 		rep.BatchesUnchanged++
+		if have.ChangedInChatAt != nil { // the file agrees with the chat's change: it rules again
+			return mapErr(tx.Model(&have).Update("changed_in_chat_at", nil).Error, "batch agrees with file")
+		}
+		return nil
+	}
+	kept := flows.KeptBatch{Row: b.Row, Code: code, Batch: b.Name}
+	switch {
+	case have.Status == string(flows.BatchCancelled):
+		kept.Reason = flows.KeptCancelled
+	case !now.Before(have.EndsAt):
+		kept.Reason = flows.KeptEnded
+	case have.ChangedInChatAt != nil:
+		kept.Reason, kept.ChangedAt = flows.KeptChangedInChat, have.ChangedInChatAt.In(have.domain().Zone())
+	}
+	if kept.Reason != 0 {
+		rep.Kept = append(rep.Kept, kept)
 		return nil
 	}
 	oldQuota, before := have.Quota, have.domain()

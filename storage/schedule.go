@@ -34,7 +34,7 @@ func (db *DB) ChangeBatch(ctx context.Context, batchID int64, ch flows.BatchChan
 		before := b.domain()
 		next := ch.Apply(before)
 		err := tx.Model(&b).Updates(map[string]any{"starts_at": next.StartsAt.UTC(), "ends_at": next.EndsAt.UTC(),
-			"location": next.Location, "online_url": next.OnlineURL, "updated_at": gorm.Expr("now()")}).Error
+			"location": next.Location, "online_url": next.OnlineURL, "changed_in_chat_at": now, "updated_at": gorm.Expr("now()")}).Error
 		if err != nil {
 			return mapErr(err, "change batch")
 		}

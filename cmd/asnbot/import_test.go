@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bpsdm/asnbot/flows"
 )
 
 // TestImportCommandAllFormats loads the example catalogue with `asnbot import` in each format:
@@ -111,4 +114,82 @@ func TestFileThatStoppedTheBotIsNotReadAgain(t *testing.T) {
 	h.clock.Set(testNow.Add(time.Hour))
 	a.SendDocument("katalog.csv", good)
 	expect(t, a, "sudah dimuat", "0 baru, 0 diubah")
+}
+
+// catalogueCSV is a catalogue file of one course, IMP-01, with a row per batch: name, start,
+// end (2006-01-02 15:04, WIB) and quota.
+func catalogueCSV(batches ...[4]string) []byte {
+	var b strings.Builder
+	b.WriteString("kode,judul,kategori,metode,jp,deskripsi,angkatan,mulai,selesai,lokasi,tautan_daring,kuota,pendaftaran_dibuka,pendaftaran_ditutup\n")
+	for _, r := range batches {
+		fmt.Fprintf(&b, "IMP-01,Manajemen Risiko,Manajerial,klasikal,24,Mengelola risiko.,%s,%s,%s,Kampus BPSDM,,%s,2026-11-01 00:00,2026-11-22 23:59\n",
+			r[0], r[1], r[2], r[3])
+	}
+	return []byte(b.String())
+}
+
+// TestImportLeavesBatchesChangedSince (review defect 5): sending the catalogue file again
+// changes neither a batch moved in chat since, nor a cancelled or ended one, tells nobody of
+// a reversal, and the report lists each with its reason. Once the file agrees with the
+// chat's change, the file rules that batch again.
+func TestImportLeavesBatchesChangedSince(t *testing.T) {
+	t.Parallel()
+	admin := newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(admin)})
+	a := h.tg.User(admin, "Admin")
+	h.seedParticipant(a, 3)
+	ctx := t.Context()
+	one := [4]string{"Angkatan I", "2026-12-22 08:00", "2026-12-24 16:00", "30"}
+	two := [4]string{"Angkatan II", "2027-01-12 08:00", "2027-01-14 16:00", "30"}
+	three := [4]string{"Angkatan III", "2026-11-23 08:00", "2026-11-24 16:00", "30"}
+	a.SendDocument("katalog.csv", catalogueCSV(one, two, three))
+	expect(t, a, "sudah dimuat", "3 baru")
+	id, id2, id3 := h.batchID("IMP-01", "Angkatan I"), h.batchID("IMP-01", "Angkatan II"), h.batchID("IMP-01", "Angkatan III")
+	people, _ := h.enrolled(t, id, 500, "Ayu")
+
+	// Angkatan I moves in chat, Angkatan II is cancelled, Angkatan III ends.
+	moved := flows.BatchChange{Dates: true, StartsAt: day(37, 8), EndsAt: day(39, 16)}
+	if _, err := h.db.ChangeBatch(ctx, id, moved, testNow, testActor); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.CancelBatch(ctx, id2, testNow, testActor); err != nil {
+		t.Fatal(err)
+	}
+	waitJobs(t, h, "change_notice")
+	nextWith(t, people[0], "Perubahan jadwal")
+	h.clock.Set(time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC))
+
+	// The old file, with more seats everywhere, comes again.
+	more := func(b [4]string) [4]string { b[3] = "40"; return b }
+	a.SendDocument("katalog.csv", catalogueCSV(more(one), more(two), more(three)))
+	expect(t, a, "sudah dimuat", "Angkatan: 0 baru, 0 diubah, 0 tetap", "3 angkatan di berkas tidak kami ubah",
+		"Baris 2 (IMP-01 · Angkatan I): jadwalnya diubah lewat chat pada Minggu, 22 November 2026 pukul 10.00 WIB",
+		"Baris 3 (IMP-01 · Angkatan II): angkatan ini sudah dibatalkan",
+		"Baris 4 (IMP-01 · Angkatan III): angkatan ini sudah selesai")
+	_, b, err := h.db.Batch(ctx, id)
+	if err != nil || !b.StartsAt.Equal(day(37, 8)) || b.Quota != 30 {
+		t.Errorf("the import changed the batch moved in chat: %+v %v", b, err)
+	}
+	if _, b, _ := h.db.Batch(ctx, id2); b.Quota != 30 || b.Status != flows.BatchCancelled {
+		t.Errorf("the import changed the cancelled batch: %+v", b)
+	}
+	if _, b, _ := h.db.Batch(ctx, id3); b.Quota != 30 {
+		t.Errorf("the import changed the ended batch: %+v", b)
+	}
+	h.waitJobsDone(t)
+	if n := countWith(people[0], "Perubahan jadwal"); n != 1 {
+		t.Errorf("the participant was told of %d changes, want only the chat's", n)
+	}
+
+	// The admin brings the file in line with the chat's change: the file rules again.
+	one = [4]string{"Angkatan I", "2026-12-29 08:00", "2026-12-31 16:00", "30"}
+	a.SendDocument("katalog.csv", catalogueCSV(one, two, three))
+	if m := expect(t, a, "sudah dimuat", "Angkatan: 0 baru, 0 diubah, 3 tetap"); strings.Contains(m.Text, "tidak kami ubah") {
+		t.Errorf("a file that agrees with the batches reports some as kept: %q", m.Text)
+	}
+	a.SendDocument("katalog.csv", catalogueCSV(more(one), two, three))
+	expect(t, a, "sudah dimuat", "Angkatan: 0 baru, 1 diubah, 2 tetap")
+	if _, b, _ := h.db.Batch(ctx, id); b.Quota != 40 {
+		t.Errorf("quota %d after the file agreed with the chat, want 40", b.Quota)
+	}
 }
