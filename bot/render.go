@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"html"
-	"regexp"
 	"strings"
 	"time"
 
@@ -71,10 +70,8 @@ func (r *Renderer) Plain(t flows.Text) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return html.UnescapeString(tags.ReplaceAllString(s, "")), nil
+	return flows.PlainOf(s), nil
 }
-
-var tags = regexp.MustCompile(`<[^>]*>`)
 
 // fill renders markup made from what an admin wrote, its {placeholders} filled from t's
 // arguments (escaped; a time as a date and time); a placeholder without an argument stays.
@@ -185,31 +182,17 @@ func (r *Renderer) markup(rep flows.Reply) (any, error) {
 	return nil, nil
 }
 
-// maxMessage is Telegram's limit on a message's visible text, in UTF-16 code units.
-const maxMessage = 4096
-
 // fitMessage keeps a message within Telegram's limit. Flows keep their texts short; this is the
 // safety net for data longer than expected (a long description, a long list): the user gets
 // the beginning of the text, without markup, rather than nothing.
 func fitMessage(s string) string {
-	plain := html.UnescapeString(tags.ReplaceAllString(s, ""))
-	if utf16Len(plain) <= maxMessage {
+	plain := flows.PlainOf(s)
+	if flows.UTF16Len(plain) <= flows.MaxMessage {
 		return s
 	}
 	r := []rune(plain)
-	for utf16Len(string(r)) > maxMessage-20 {
+	for flows.UTF16Len(string(r)) > flows.MaxMessage-20 {
 		r = r[:len(r)*9/10]
 	}
 	return html.EscapeString(string(r)) + " …"
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-	}
-	return n
 }

@@ -4,6 +4,8 @@ import (
 	"html"
 	"strings"
 	"testing"
+
+	"github.com/bpsdm/asnbot/flows"
 )
 
 func TestFitMessage(t *testing.T) {
@@ -14,8 +16,8 @@ func TestFitMessage(t *testing.T) {
 	}
 	long := "<b>Judul</b>\n" + strings.Repeat("Deskripsi &lt;panjang&gt; ", 400)
 	got := fitMessage(long)
-	if utf16Len(html.UnescapeString(got)) > maxMessage || strings.Contains(got, "<b>") || !strings.HasSuffix(got, "…") {
-		t.Errorf("long message not fitted: %d units, %q…", utf16Len(html.UnescapeString(got)), got[:40])
+	if flows.UTF16Len(html.UnescapeString(got)) > flows.MaxMessage || strings.Contains(got, "<b>") || !strings.HasSuffix(got, "…") {
+		t.Errorf("long message not fitted: %d units, %q…", flows.UTF16Len(html.UnescapeString(got)), got[:40])
 	}
 	if !strings.Contains(got, "&lt;panjang&gt;") {
 		t.Error("user text lost its escaping")

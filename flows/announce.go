@@ -331,9 +331,6 @@ func bodyQuestion(d *AnnounceDraft) Text {
 	return T("siaran.tanya_pesan", "Seats", d.Audience.aboutSeats())
 }
 
-// maxBody bounds an announcement's text: Telegram's limit on a message.
-const maxBody = 4096
-
 // announceBody takes the message: text with its formatting, or one photo or document with a
 // caption.
 func (c *conv) announceBody(d *AnnounceDraft) error {
@@ -352,8 +349,8 @@ func (c *conv) announceBody(d *AnnounceDraft) error {
 		c.say(Reply{Text: T("siaran.bukan_pesan")})
 		return nil
 	}
-	if utf16Len(PlainOf(body)) > maxBody {
-		c.say(Reply{Text: T("siaran.terlalu_panjang", "Max", maxBody)})
+	if UTF16Len(PlainOf(body)) > MaxMessage {
+		c.say(Reply{Text: T("siaran.terlalu_panjang", "Max", MaxMessage)})
 		return nil
 	}
 	if t := checkPlaceholders(body, d.Audience); !t.IsZero() {

@@ -40,7 +40,7 @@ type Audience struct {
 	BatchID     int64             `json:"batch,omitempty"`
 	BatchName   string            `json:"batch_name,omitempty"`
 	Statuses    []EnrolmentStatus `json:"statuses,omitempty"` // for a batch
-	Agency      string            `json:"agency,omitempty"`   // AgencyKey of the agency
+	Agency      string            `json:"agency,omitempty"`   // the agency's key: its name in lower case, spaces collapsed
 	AgencyName  string            `json:"agency_name,omitempty"`
 }
 
@@ -59,9 +59,6 @@ func (a Audience) label() Text {
 	return T("siaran.sasaran."+string(a.Kind), "Code", a.Course, "Title", a.CourseTitle, "Batch", a.BatchName,
 		"Agency", a.AgencyName, "Statuses", statuses)
 }
-
-// AgencyKey is how agencies are matched: without regard to case and spacing.
-func AgencyKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 // Agency is an agency on record, as most of its participants write it.
 type Agency struct {
@@ -256,11 +253,14 @@ func filledLength(body string, fill map[string]any) int {
 		}
 		return strings.Repeat("x", longestDate)
 	})
-	return utf16Len(plain)
+	return UTF16Len(plain)
 }
 
-// utf16Len is a text's length as Telegram counts it: in UTF-16 code units (an emoji is two).
-func utf16Len(s string) int {
+// MaxMessage is Telegram's limit on a message's visible text, in UTF-16 code units.
+const MaxMessage = 4096
+
+// UTF16Len is a text's length as Telegram counts it: in UTF-16 code units (an emoji is two).
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n += utf16.RuneLen(r)

@@ -59,7 +59,8 @@ func (r announcementRow) domain() (flows.Announcement, error) {
 	return a, nil
 }
 
-// agencyKeySQL is flows.AgencyKey in SQL: lower case, spaces collapsed.
+// agencyKeySQL is how agencies are matched (Audience.Agency): without regard to case and
+// spacing.
 const agencyKeySQL = `lower(regexp_replace(btrim(p.agency), '\s+', ' ', 'g'))`
 
 // audienceSQL selects (participant_id, enrolment_id) for everyone an audience holds, one row
@@ -274,8 +275,8 @@ func (db *DB) StopAnnouncement(ctx context.Context, id int64, by flows.Actor, no
 func (db *DB) CancelAnnouncement(ctx context.Context, id int64, by flows.Actor, now time.Time) (bool, error) {
 	cancelled := false
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE announcements SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'scheduled'`,
-			now.UTC(), id)
+		res := tx.Exec(`UPDATE announcements SET status = ?, finished_at = ? WHERE id = ? AND status = ?`,
+			flows.AnnCancelled, now.UTC(), id, flows.AnnScheduled)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return mapErr(res.Error, "cancel announcement")
 		}

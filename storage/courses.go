@@ -53,7 +53,7 @@ type batchRow struct {
 	// the batch again; until then an import leaves the batch alone.
 	ChangedInChatAt *time.Time
 	CreatedAt       time.Time
-	UpdatedAt   time.Time
+	UpdatedAt       time.Time
 	// Filled by the counting queries, not columns.
 	Registered int `gorm:"->;-:migration"`
 	Waiting    int `gorm:"->;-:migration"`
