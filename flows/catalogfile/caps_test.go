@@ -18,7 +18,7 @@ import (
 // one cell at column XFD (the last one Excel has): about 12 KB for 2,000 rows, the file a
 // security review used to make the bot take 2.4 GB, padding every row to XFD. The sheet's
 // XML is written here: excelize itself pads the rows it writes.
-func xlsxFarCell(t *testing.T, rows int) []byte {
+func xlsxFarCell(t testing.TB, rows int) []byte {
 	t.Helper()
 	var sheet strings.Builder
 	sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +

@@ -73,7 +73,7 @@ func without(columns []string, drop ...string) []string {
 // xlsxOf builds a workbook whose first sheet holds rows as given: a time.Time becomes a
 // real date cell (its wall clock, as an admin's Excel holds it), anything else a text or
 // number cell.
-func xlsxOf(t *testing.T, rows [][]any) []byte {
+func xlsxOf(t testing.TB, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

@@ -81,7 +81,7 @@ func render(key, text string, args map[string]any) (string, error) {
 }
 
 // localeTexts reads locales/impor.id.yaml as go-i18n does: nested maps, keys joined by dots.
-func localeTexts(t *testing.T) map[string]string {
+func localeTexts(t testing.TB) map[string]string {
 	data, err := os.ReadFile("../../locales/impor.id.yaml")
 	if err != nil {
 		t.Fatal(err)

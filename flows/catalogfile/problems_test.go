@@ -20,7 +20,7 @@ type problemCase struct {
 	want       []string
 }
 
-func problemCases(t *testing.T) []problemCase {
+func problemCases(t testing.TB) []problemCase {
 	ok := validRow()
 	daring := validRow("metode", "daring", "lokasi", "", "tautan_daring", "https://zoom.us/j/1")
 	second := validRow("angkatan", "Angkatan II")
