@@ -19,28 +19,35 @@ const (
 	nsStaff = "st"  // managing admins and operators
 )
 
-// adminMenu is the menu for the user's role.
-func (c *conv) adminMenu(edit bool) Reply {
+// adminMenu is the menu for the user's role; an admin's shows how many NIP claims wait.
+func (c *conv) adminMenu(edit bool) (Reply, error) {
 	isAdmin := c.isAdmin()
 	rows := [][]Button{{Btn("admin.m_siaran", cb(nsAdmin, "siaran")), Btn("admin.m_terjadwal", cb(nsAdmin, "terjadwal"))},
 		{Btn("admin.m_peserta", cb(nsAdmin, "peserta")), Btn("admin.m_hasil", cb(nsAdmin, "hasil"))}}
 	if isAdmin {
+		claims, err := c.e.store.CountPendingClaims(c.ctx)
+		if err != nil {
+			return Reply{}, fmt.Errorf("pending claims: %w", err)
+		}
 		rows = append(rows,
 			[]Button{Btn("admin.m_katalog", cb(nsAdmin, "katalog")), Btn("admin.m_jadwal", cb(nsAdmin, "jadwal"))},
-			[]Button{Btn("admin.m_staf", cb(nsAdmin, "staf")), Btn("admin.m_audit", cb(nsAdmin, "audit"))})
+			[]Button{Btn("admin.m_staf", cb(nsAdmin, "staf")), Btn("admin.m_audit", cb(nsAdmin, "audit"))},
+			[]Button{{Label: T("admin.m_klaim", "Count", claims), Data: cb(nsAdmin, "klaim")}})
 	}
-	return Reply{Edit: edit, Text: T("admin.menu", "Role", string(c.role())), Buttons: rows}
+	return Reply{Edit: edit, Text: T("admin.menu", "Role", string(c.role())), Buttons: rows}, nil
 }
 
-func (c *conv) adminCommand() error {
-	c.clear()
-	c.say(c.adminMenu(false))
-	return nil
-}
+func (c *conv) adminCommand() error { return c.showAdminMenu(false) }
 
-func (c *conv) adminHome() error {
+func (c *conv) adminHome() error { return c.showAdminMenu(true) }
+
+func (c *conv) showAdminMenu(edit bool) error {
 	c.clear()
-	c.say(c.adminMenu(true))
+	r, err := c.adminMenu(edit)
+	if err != nil {
+		return err
+	}
+	c.say(r)
 	return nil
 }
 

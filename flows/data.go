@@ -25,6 +25,7 @@ const (
 	nsSchedule   = "j"    // /ubahjadwal
 	nsSurvey     = "v"    // answering a survey
 	nsResults    = "h"    // /hasil
+	nsClaim      = "nc"   // NIP claims: filing one, an admin's pages and decision
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

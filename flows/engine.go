@@ -18,6 +18,7 @@ type Store interface {
 	Surveys
 	Staff
 	Announcements
+	Claims
 }
 
 // Config wires an Engine.
@@ -86,6 +87,8 @@ type conv struct {
 	myRole   Role // read on first need (role)
 	roleRead bool
 	fault    error // a fault met while routing
+
+	takenNIP string // a NIP typed that another account holds
 }
 
 func (c *conv) say(r Reply)      { c.out.Say(r) }

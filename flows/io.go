@@ -29,7 +29,8 @@ type Input struct {
 	ChatID    int64
 	UserID    int64
 	FirstName string
-	Private   bool // a private chat with the bot; groups get a short answer only
+	Username  string // the sender's @username, without the @; empty when they have none
+	Private   bool   // a private chat with the bot; groups get a short answer only
 	Kind      InputKind
 	Text      string // the text, or a command's arguments
 	Command   string // lowercase command name without the slash or the bot's @username

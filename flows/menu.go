@@ -44,7 +44,12 @@ func (c *conv) cancel() error {
 		key = "batal.selesai"
 	}
 	if !c.registered() {
-		c.say(Reply{Text: T(key), Parts: []Text{T("umum.mulai_daftar")}, RemoveKeyboard: true})
+		// A claimant waiting for an admin's decision is reminded that it will come.
+		parts, err := c.pendingClaimNote()
+		if err != nil {
+			return fmt.Errorf("pending claim: %w", err)
+		}
+		c.say(Reply{Text: T(key), Parts: append(parts, T("umum.mulai_daftar")), RemoveKeyboard: true})
 		return nil
 	}
 	c.say(Reply{Text: T(key), RemoveKeyboard: true})

@@ -28,6 +28,15 @@ func (c *conv) start() error {
 	}
 	if c.registered() {
 		c.clear()
+		if c.incomplete() {
+			err := c.completeProfile()
+			if then != "" && c.st.Flow == flowOnboarding {
+				s := c.st
+				s.Then = then // the deep link's course once the profile is complete
+				c.set(s)
+			}
+			return err
+		}
 		if then != "" {
 			return c.continueTo(then)
 		}
@@ -133,6 +142,12 @@ func (c *conv) acknowledge(f field, d Draft) {
 // nextStep is the step after f: the next question, or back to the summary when correcting.
 // A corrected NIP that turns a PNS into a PPPK (or back) also needs a new rank.
 func nextStep(f field, s State) string {
+	if s.Back == backMissing { // completing a saved profile: only what it lacks
+		if g, missing := missingField(s.Draft); missing {
+			return string(g)
+		}
+		return stepConfirm
+	}
 	if s.Back == backSummary {
 		if s.Draft.Rank == "" {
 			return string(fRank)
@@ -234,7 +249,7 @@ func (c *conv) saveDraft() error {
 		s := c.st
 		s.Step, s.Back = string(fNIP), backSummary
 		c.set(s)
-		c.say(Reply{Edit: true, Text: T("profil.salah.nip_terdaftar")})
+		c.offerClaim(s.Draft.NIP, true)
 		c.say(c.ask(fNIP, s.Draft.Kind))
 		return nil
 	}

@@ -22,7 +22,7 @@ type Participant struct {
 	TelegramID   int64
 	ChatID       int64
 	Name         string
-	NIP          string // 18 digits
+	NIP          string // 18 digits; empty after an admin moved it to the account that claimed it
 	Kind         asn.Kind
 	Agency       string // instansi
 	Unit         string // unit kerja

@@ -77,8 +77,8 @@ func (c *conv) profileAnswer() error {
 	p := *c.p
 	s.Draft.fill(&p)
 	if err := c.e.store.SaveParticipant(c.ctx, &p); err != nil {
-		if errors.Is(err, ErrNIPTaken) {
-			c.say(Reply{Text: T("profil.salah.nip_terdaftar")})
+		if errors.Is(err, ErrNIPTaken) { // taken since it was typed
+			c.offerClaim(p.NIP, false)
 			return nil
 		}
 		return fmt.Errorf("save profile: %w", err)

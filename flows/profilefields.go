@@ -82,6 +82,10 @@ func (c *conv) answer(f field) (s State, ok bool, err error) {
 		c.toast(*prob)
 		return s, false, nil
 	}
+	if c.takenNIP != "" {
+		c.offerClaim(c.takenNIP, false)
+		return s, false, nil
+	}
 	c.say(Reply{Text: *prob})
 	if f.usesButtons() {
 		c.say(c.ask(f, s.Draft.Kind))
@@ -129,6 +133,7 @@ func (c *conv) accept(f field, d *Draft) (*Text, error) {
 		owner, err := c.e.store.NIPOwner(c.ctx, nip.Digits)
 		switch {
 		case err == nil && owner != in.UserID:
+			c.takenNIP = nip.Digits // answered with the offer to claim it
 			return ptr(T("profil.salah.nip_terdaftar")), nil
 		case err != nil && !errors.Is(err, ErrNotFound):
 			return nil, fmt.Errorf("nip owner: %w", err)
@@ -136,7 +141,7 @@ func (c *conv) accept(f field, d *Draft) (*Text, error) {
 		if d.Kind != nip.Kind {
 			d.Rank = "" // a PNS rank means nothing for a PPPK and back
 		}
-		d.NIP, d.Kind = nip.Digits, nip.Kind
+		d.NIP, d.Kind, d.ClaimNIP = nip.Digits, nip.Kind, ""
 	case fAgency, fUnit, fPosition:
 		if p := checkFreeText(text); p != nil {
 			return p, nil

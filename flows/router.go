@@ -134,11 +134,18 @@ func (c *conv) allowed(r route) handler {
 	switch {
 	case r.who == member && !c.registered():
 		return (*conv).askToRegister
+	case r.who == member && c.incomplete() && !whileIncomplete[r.name]:
+		return (*conv).completeProfile
 	case r.who >= staff && !c.role().can(r.who):
 		return (*conv).notAllowed
 	}
 	return r.do
 }
+
+// whileIncomplete are the member's routes that work before a profile that lacks something
+// (a NIP moved to another account) is completed: deleting one's data (/hapusdata is
+// anyone's).
+var whileIncomplete = map[string]bool{"p:del": true}
 
 // askToRegister answers a user without a profile who asked for what needs one.
 func (c *conv) askToRegister() error {

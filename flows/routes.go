@@ -23,6 +23,7 @@ func routes() table {
 			flowOnboarding: {
 				who:     anyone,
 				command: (*conv).finishFirst,
+				buttons: []route{button("nc:f", anyone, (*conv).fileClaim)},
 				steps: withFields((*conv).fieldAnswer, map[string]handler{
 					stepConsent: (*conv).consentStep,
 					stepConfirm: (*conv).confirmStep,
@@ -33,6 +34,7 @@ func routes() table {
 			flowProfile: {
 				who:     member,
 				command: (*conv).finishEdit,
+				buttons: []route{button("nc:f", member, (*conv).fileClaim)},
 				steps:   withFields((*conv).profileAnswer, nil),
 				lost:    (*conv).leave,
 			},
@@ -122,6 +124,7 @@ func routes() table {
 			button("adm:staf", admin, (*conv).staffPage),
 			button("adm:audit", admin, (*conv).auditPage),
 			button("adm:auditx", admin, (*conv).auditLast30),
+			button("adm:klaim", admin, (*conv).claimsPage),
 			button(nsAdmin, staff, (*conv).expired),
 			command("siaran", staff, (*conv).announceCommand),
 			button("sr:h", staff, (*conv).stopAnnouncement),
@@ -134,6 +137,14 @@ func routes() table {
 			button("st:y", admin, (*conv).staffRemove),
 			button(nsStaff, admin, (*conv).expired),
 			command("audit", admin, (*conv).auditCommand),
+
+			// NIP claims: a claimant's button outside the conversation it belonged to is old;
+			// admins compare both accounts and decide.
+			button("nc:f", anyone, (*conv).expired),
+			button("nc:v", admin, (*conv).claimPage),
+			button("nc:k", admin, (*conv).decideClaim),
+			button("nc:g", admin, (*conv).decideClaim),
+			button(nsClaim, admin, (*conv).expired),
 
 			// The catalogue, batches and results.
 			command("peserta", staff, (*conv).roster),
@@ -165,7 +176,7 @@ func routes() table {
 			button("p:edit", member, (*conv).profileFixChooser),
 			button("p:f", member, (*conv).startProfileEdit),
 			button("p:del", member, (*conv).askDelete),
-			command("hapusdata", member, (*conv).askDelete),
+			command("hapusdata", anyone, (*conv).askDelete), // a claimant not registered has data too
 
 			// The evaluation.
 			command("survei", member, (*conv).surveysCommand),

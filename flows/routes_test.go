@@ -35,6 +35,8 @@ func TestRouting(t *testing.T) {
 	onboarding := State{Flow: flowOnboarding, Step: string(fNIP)}
 	scheduling := State{Flow: flowSchedule, Step: stepScheduleDates, Schedule: &ScheduleDraft{BatchID: 5}}
 	announcing := State{Flow: flowAnnounce, Step: stepAnnBody, Announce: &AnnounceDraft{Key: "k"}}
+	complete := Participant{ID: 9, Name: "Siti Aminah", NIP: "198609262015051001", Kind: "pns", Agency: "Pemprov Jateng",
+		Unit: "BPSDM", Position: "Analis", Rank: "III/a", Phone: "+6281234567890"}
 	tests := []struct {
 		name       string
 		in         Input
@@ -99,6 +101,17 @@ func TestRouting(t *testing.T) {
 		{"another command mid-change", cmd("peserta"), true, adminID, scheduling, "leave"},
 		{"a change by someone no longer admin", text, true, 0, scheduling, "leave"},
 		{"a confirmation answered in words", text, true, 0, State{Flow: flowDelete, Step: stepConfirm}, "deleteStep"},
+		{"a claim filed mid-registration", press("nc:f"), false, 0, onboarding, "fileClaim"},
+		{"a claim filed mid-profile-edit", press("nc:f"), true, 0, State{Flow: flowProfile, Step: "nip"}, "fileClaim"},
+		{"an old claim button", press("nc:f"), false, 0, State{}, "expired"},
+		{"a forged claim decision", press("nc:g:1:2"), true, 0, State{}, "notAllowed"},
+		{"a claim decision from an operator", press("nc:k:1:2"), true, operatorID, State{}, "notAllowed"},
+		{"the claims page from an operator", press("adm:klaim"), true, operatorID, State{}, "notAllowed"},
+		{"an admin's claims page", press("adm:klaim"), false, adminID, State{}, "claimsPage"},
+		{"an admin opens a claim", press("nc:v:1"), false, adminID, State{}, "claimPage"},
+		{"an admin gives a NIP to its claimant", press("nc:g:1:2"), false, adminID, State{}, "decideClaim"},
+		{"an admin's old claim button", press("nc:x:1"), false, adminID, State{}, "expired"},
+		{"/hapusdata from a newcomer (who may have filed a claim)", cmd("hapusdata"), false, 0, State{}, "askDelete"},
 	}
 	for _, tt := range tests {
 		in := tt.in
@@ -111,7 +124,46 @@ func TestRouting(t *testing.T) {
 			c.data = parseData(in.Data)
 		}
 		if tt.registered {
-			c.p = &Participant{ID: 9}
+			c.p = &complete
+		}
+		if got := handlerName(c.pick()); got != tt.want {
+			t.Errorf("%s: routed to %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRoutingIncompleteProfile: a participant whose profile lacks something (a NIP moved to
+// the account that claimed it) is asked for it before anything a member does, but may still
+// leave, get help, delete their data, and use staff routes.
+func TestRoutingIncompleteProfile(t *testing.T) {
+	t.Parallel()
+	const adminID, userID = 1, 2
+	e := New(Config{Admins: []int64{adminID}, Store: roles{}})
+	lost := Participant{ID: 9, Name: "Siti Aminah", Kind: "pns", Agency: "Pemprov Jateng", Unit: "BPSDM",
+		Position: "Analis", Rank: "III/a", Phone: "+6281234567890"}
+	tests := []struct {
+		name string
+		in   Input
+		who  int64
+		want string
+	}{
+		{"the menu", Input{Kind: KindCommand, Command: "menu"}, userID, "completeProfile"},
+		{"a search", Input{Kind: KindText, Text: "kepemimpinan"}, userID, "completeProfile"},
+		{"a menu button", Input{Kind: KindCallback, Data: "m:saya"}, userID, "completeProfile"},
+		{"/batal", Input{Kind: KindCommand, Command: "batal"}, userID, "cancel"},
+		{"/start", Input{Kind: KindCommand, Command: "start"}, userID, "start"},
+		{"/bantuan", Input{Kind: KindCommand, Command: "bantuan"}, userID, "helpCommand"},
+		{"/hapusdata", Input{Kind: KindCommand, Command: "hapusdata"}, userID, "askDelete"},
+		{"the profile's delete button", Input{Kind: KindCallback, Data: "p:del"}, userID, "askDelete"},
+		{"the catalogue", Input{Kind: KindCommand, Command: "katalog"}, userID, "openCatalogue"},
+		{"an admin's command", Input{Kind: KindCommand, Command: "admin"}, adminID, "adminCommand"},
+	}
+	for _, tt := range tests {
+		in := tt.in
+		in.UserID = tt.who
+		c := &conv{ctx: context.Background(), e: e, in: in, p: &lost}
+		if in.Kind == KindCallback {
+			c.data = parseData(in.Data)
 		}
 		if got := handlerName(c.pick()); got != tt.want {
 			t.Errorf("%s: routed to %s, want %s", tt.name, got, tt.want)

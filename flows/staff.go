@@ -66,6 +66,7 @@ const (
 	AuditStaffRemove   = "hapus_staf"
 	AuditExport        = "ekspor"
 	AuditTemplate      = "templat_survei"
+	AuditClaim         = "klaim_nip"
 	auditLatestEntries = 10
 )
 

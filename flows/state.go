@@ -52,6 +52,8 @@ type Draft struct {
 	Rank      string    `json:"rank,omitempty"`
 	Phone     string    `json:"phone,omitempty"`
 	ConsentAt time.Time `json:"consent_at,omitempty"`
+	// ClaimNIP is a NIP registered to another account that the user may claim ("nc:f").
+	ClaimNIP string `json:"claim_nip,omitempty"`
 }
 
 // ScheduleDraft is the change an admin is preparing in /ubahjadwal.

@@ -23,7 +23,7 @@ type participantRow struct {
 	TelegramID    int64
 	ChatID        int64
 	Name          string
-	NIP           string `gorm:"column:nip"`
+	NIP           *string `gorm:"column:nip"` // NULL: moved to the account that claimed it
 	Kind          string
 	Agency        string
 	WorkUnit      string
@@ -41,7 +41,7 @@ func (participantRow) TableName() string { return "participants" }
 
 func (r participantRow) domain() flows.Participant {
 	return flows.Participant{
-		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, NIP: r.NIP,
+		ID: r.ID, TelegramID: r.TelegramID, ChatID: r.ChatID, Name: r.Name, NIP: deref(r.NIP),
 		Kind: asn.Kind(r.Kind), Agency: r.Agency, Unit: r.WorkUnit, Position: r.JobTitle,
 		Rank: r.Grade, Phone: r.Phone, ConsentAt: r.ConsentAt, Unreachable: r.UnreachableAt != nil, RemindersOff: r.RemindersOff,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
@@ -50,10 +50,25 @@ func (r participantRow) domain() flows.Participant {
 
 func rowOf(p flows.Participant) participantRow {
 	return participantRow{
-		ID: p.ID, TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, NIP: p.NIP,
+		ID: p.ID, TelegramID: p.TelegramID, ChatID: p.ChatID, Name: p.Name, NIP: nullable(p.NIP),
 		Kind: string(p.Kind), Agency: p.Agency, WorkUnit: p.Unit, JobTitle: p.Position,
 		Grade: p.Rank, Phone: p.Phone, ConsentAt: p.ConsentAt,
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// nullable is s, or NULL when it is empty.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Participant implements flows.Store.
@@ -116,7 +131,9 @@ func (db *DB) DeleteParticipant(ctx context.Context, telegramID int64, now time.
 		var p participantRow
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("telegram_id = ?", telegramID).Take(&p).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil // deleted already: a second tap on "Ya, hapus"
+			// Deleted already (a second tap on "Ya, hapus"), or never registered: what is
+			// left is the NIP claims they filed.
+			return db.forgetClaims(tx, telegramID, telegramID, nil)
 		}
 		if err != nil {
 			return mapErr(err, "lock participant")
@@ -171,7 +188,10 @@ func (db *DB) forgetTraces(tx *gorm.DB, p participantRow) error {
 	// it and counts it as skipped, so the announcement still finishes.
 	err = tx.Exec(`UPDATE announcement_recipients SET participant_id = -1 - floor(random() * 1e15)::bigint,
 		enrolment_id = NULL WHERE participant_id = ? AND status <> 'pending'`, p.ID).Error
-	return mapErr(err, "forget announcement places")
+	if err != nil {
+		return mapErr(err, "forget announcement places")
+	}
+	return db.forgetClaims(tx, p.TelegramID, p.ChatID, p.NIP)
 }
 
 // MarkReachable implements flows.Store.

@@ -19,6 +19,10 @@ type User struct {
 	s         *Server
 	cursor    int  // events of the private chat already returned by Next; guarded by s.mu
 	blocked   bool // guarded by s.mu
+
+	// Username is the @username the user's updates carry (without the @); set it before
+	// the user's first action.
+	Username string
 }
 
 // CallbackAnswer is one answerCallbackQuery call.
@@ -47,7 +51,7 @@ func (s *Server) User(id int64, firstName string) *User {
 }
 
 func (u *User) model() models.User {
-	return models.User{ID: u.ID, FirstName: u.FirstName, LanguageCode: "id"}
+	return models.User{ID: u.ID, FirstName: u.FirstName, Username: u.Username, LanguageCode: "id"}
 }
 
 func (u *User) privateChat() models.Chat {

@@ -32,7 +32,7 @@ func TestNonStaffIsRefusedEverywhere(t *testing.T) {
 	id := itoa(h.batchID("ADM-01", "Angkatan I"))
 	forged := []string{"adm:home", "adm:siaran", "adm:terjadwal", "adm:peserta", "adm:staf", "adm:audit", "adm:auditx",
 		"st:list", "st:add:admin", "st:x:" + itoa(admin), "st:y:" + itoa(admin), "sr:h:1", "sr:c:1", "sr:cy:1", "sr:a:semua",
-		"j:b:" + id, "j:x:" + id, "h:b:ADM-01:0"}
+		"j:b:" + id, "j:x:" + id, "h:b:ADM-01:0", "adm:klaim", "nc:v:1", "nc:k:1:0", "nc:g:1:0"}
 	menu := p.Messages()[len(p.Messages())-1]
 	before := len(p.CallbackAnswers())
 	for _, data := range forged {

@@ -35,6 +35,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	flows.AddNoticeWorkers(ws, courier)
 	flows.AddAnnouncementWorkers(ws, courier)
 	flows.AddNoticeReportWorker(ws, courier)
+	flows.AddClaimNoticeWorker(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true
