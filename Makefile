@@ -1,5 +1,9 @@
 # Shortcuts; README.md gives the commands themselves.
-.PHONY: build run test vet bench bench-delivery ci docker
+.PHONY: build run test vet bench bench-delivery fault ci docker
+
+# bash with pipefail, so that a recipe piping go test into a filter fails when go test does.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o bin/asnbot ./cmd/asnbot
@@ -27,6 +31,13 @@ bench:
 # at once, one announcement to 10,000 people.
 bench-delivery:
 	go test -run '^$$' -bench 'ReminderBurst|Announcement' -benchtime 1x -timeout 60m ./cmd/asnbot/
+
+# The fault suite (a few minutes): every TestFault case, the slow ones behind the build tag
+# "fault" included. Prints the table (one FAULT line a case) and the outcome; fails when a case
+# fails. The cases start their own PostgreSQL and Redis to stop (postgresql and redis-server
+# installed), besides the shared ones the other tests use.
+fault:
+	go test -count=1 -tags fault -run '^TestFault' -v -timeout 20m ./cmd/asnbot/ 2>&1 | grep -E '^(FAULT|--- FAIL|FAIL|ok)'
 
 ci:
 	bash .ci/run

@@ -89,6 +89,7 @@ func (b *inbox) hand(u *models.Update) {
 func (b *inbox) flush(ctx context.Context) {
 	defer close(b.flushed)
 	var ids []int64
+	failing := false // the last write failed: logged once until one succeeds
 	t := time.NewTicker(200 * time.Millisecond)
 	defer t.Stop()
 	write := func() {
@@ -98,9 +99,16 @@ func (b *inbox) flush(ctx context.Context) {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := b.p.Inbox.UpdatesDone(wctx, ids); err != nil {
-			// Left in the inbox: a restart hands them over again, and the duplicate check skips them.
-			b.p.Log.Warn("update inbox: handled updates not cleared", "err", err)
+			// Kept, and deleted at a later write (Postgres away for a while): dropped, they
+			// stayed in the inbox, holding what users sent, until the next start handed them
+			// over again. Only the last write, as the poller stops, may still leave some.
+			if !failing {
+				b.p.Log.Warn("update inbox: handled updates not cleared yet", "err", err, "count", len(ids))
+			}
+			failing = true
+			return
 		}
+		failing = false
 		ids = ids[:0]
 	}
 	for {

@@ -169,6 +169,11 @@ func (p *Pipeline) Enqueue(ctx context.Context, u *models.Update) (<-chan error,
 // drain handles a chat's queued updates in order, then ends.
 func (p *Pipeline) drain(chat int64) {
 	defer p.wg.Done()
+	// left is why an earlier update of the chat was left unhandled, to be handled later (its
+	// source stopped waiting: the poller's lease ended, a shutdown). The chat's later updates
+	// are left too: handled now, they would come before it. (The poller losing its lease just
+	// as Redis came back handled a person's second answer before their first.)
+	var left error
 	for {
 		p.mu.Lock()
 		q := p.chats[chat]
@@ -182,7 +187,13 @@ func (p *Pipeline) drain(chat int64) {
 		p.mu.Unlock()
 
 		start := time.Now()
-		result, err := p.tries(j)
+		result, err := "fault", left
+		if left == nil {
+			result, err = p.tries(j)
+			if err != nil && !errors.Is(err, ErrGaveUp) {
+				left = fmt.Errorf("an earlier update of the chat is not handled yet: %w", err)
+			}
+		}
 		<-p.room
 		p.cfg.Metrics.updates.WithLabelValues(updateKind(j.u), result).Inc()
 		p.cfg.Metrics.latency.Observe(time.Since(start).Seconds())
@@ -261,9 +272,14 @@ func (p *Pipeline) handle(ctx context.Context, u *models.Update) (string, error)
 	if !ok {
 		return "ignored", nil
 	}
+	in = withoutNUL(in) // Postgres cannot store NUL: see withoutNUL
 	// A slow update (a send waiting out a 429) keeps its chat: the hold is renewed until released.
 	end, seen, err := p.cfg.Coordinator.BeginUpdate(ctx, in.ChatID, u.ID, lockTTL)
 	if err != nil {
+		// Redis away (or the chat held elsewhere past the update's time): the update is tried
+		// again like a handler's fault, and the user is told so once, as for one. Without
+		// this, a Redis outage left every user without an answer until it ended.
+		p.tellFault(ctx, u, in)
 		return "fault", fmt.Errorf("lock chat: %w", err)
 	}
 	if seen {
@@ -332,6 +348,24 @@ func (p *Pipeline) run(ctx context.Context, u *models.Update, in flows.Input) st
 	}
 	<-answered
 	return result
+}
+
+// tellFault tells the user, once per update, that it met a fault and will be handled when the
+// system is back: for an update that could not even be begun (no chat lock, no duplicate
+// check), so the flow never ran. Not at a shutdown: the update is then handled at the next start.
+func (p *Pipeline) tellFault(ctx context.Context, u *models.Update, in flows.Input) {
+	if p.ctx.Err() != nil || !p.apologise(u.ID) {
+		return
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), faultReplyTimeout)
+	defer cancel()
+	if u.CallbackQuery != nil {
+		p.cfg.Sender.Answer(fctx, u.CallbackQuery.ID, flows.Text{})
+	}
+	out := flows.Output{Replies: []flows.Reply{{Text: flows.T("sistem.gangguan")}}}
+	if err := p.cfg.Sender.Deliver(fctx, in.ChatID, in.MessageID, out); err != nil && !errors.Is(err, ErrUnreachable) {
+		p.cfg.Log.Error("deliver failed", "update", u.ID, "err", err)
+	}
 }
 
 // apologise says whether the user is still to be told about a fault in update id: once per

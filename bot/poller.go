@@ -64,14 +64,18 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		p.Log.Info("this replica is polling")
-		p.lead(ctx, lost)
+		conflict := p.lead(ctx, lost)
 		release()
+		if conflict {
+			sleep(ctx, p.LeaseTTL/3) // let the other poller have it, then compete for the lease again
+		}
 	}
 	return nil
 }
 
-// lead polls while this replica holds the lease.
-func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
+// lead polls while this replica holds the lease, or until Telegram says another poller is
+// running (conflict).
+func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) (conflict bool) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -94,7 +98,14 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 		updates, raw, err := p.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
-				return
+				return false
+			}
+			if errors.Is(err, errConflict) {
+				// Another getUpdates is running: a replica that took the lease while this one
+				// could not reach Redis to renew it (Lock.keepAlive keeps it through an outage).
+				// Step down; the lease decides who polls.
+				p.Log.Warn("another poller is running: stepping down", "err", err)
+				return true
 			}
 			var ra *retryAfterError
 			wait := backoff
@@ -122,6 +133,7 @@ func (p *Poller) lead(ctx context.Context, lost <-chan struct{}) {
 			sleep(ctx, time.Second) // shutting down, or the pipeline gave up: the rest is fetched again
 		}
 	}
+	return false
 }
 
 // handleBatch runs a batch through the pipeline (chats in parallel, each chat in order) and
@@ -152,6 +164,9 @@ type retryAfterError struct{ wait time.Duration }
 
 func (e *retryAfterError) Error() string { return "too many requests, retry after " + e.wait.String() }
 
+// errConflict is getUpdates's 409: another getUpdates (or a webhook) is in the way.
+var errConflict = errors.New("conflict")
+
 func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, []json.RawMessage, error) {
 	body, _ := json.Marshal(map[string]any{
 		"offset": offset, "timeout": int(p.Timeout.Seconds()), "allowed_updates": AllowedUpdates,
@@ -174,6 +189,9 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	if !r.OK {
 		if r.ErrorCode == http.StatusTooManyRequests {
 			return nil, nil, &retryAfterError{wait: time.Duration(max(r.Parameters.RetryAfter, 1)) * time.Second}
+		}
+		if r.ErrorCode == http.StatusConflict {
+			return nil, nil, fmt.Errorf("getUpdates: %w: %s", errConflict, r.Description)
 		}
 		return nil, nil, fmt.Errorf("getUpdates: %d %s", r.ErrorCode, r.Description)
 	}

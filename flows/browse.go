@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,14 @@ func parseListView(s string) (listView, bool) {
 	case "l":
 		// The method comes last; the category before it may itself hold a colon.
 		if last := strings.LastIndex(rest, ":"); last >= 0 {
-			return listView{Page: n, Category: rest[:last], Method: rest[last+1:]}, true
+			// Only a method the catalogue knows: a forged one ("k:l:0::😀") named a locale key
+			// that does not exist, and the page's reply failed to render, the user left with
+			// nothing but a stopped spinner (TestFaultBadInputAtVolumeLong).
+			method := rest[last+1:]
+			if method != "" && !slices.Contains(catalogfile.Methods, method) {
+				return listView{}, false
+			}
+			return listView{Page: n, Category: rest[:last], Method: method}, true
 		}
 	}
 	return listView{}, false

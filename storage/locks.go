@@ -74,13 +74,18 @@ func (r *Redis) TryLease(ctx context.Context, name string, ttl time.Duration) (l
 	}, true, nil
 }
 
-// keepAlive extends l every ttl/3 until stop is called; lost is closed if the lock could not
-// be extended, which means another holder may have it.
+// keepAlive extends l every ttl/3 until stop is called; lost is closed when Redis says the lock
+// is no longer ours (it expired, and may have another holder).
+//
+// While Redis cannot be reached the lock is kept, and renewed once it answers: nobody can take
+// it meanwhile. Giving it up then stopped the poller for the whole of a Redis outage, so users
+// got no answer at all (not even that their message would be handled later) until Redis came
+// back. A replica cut off from Redis alone, while another takes the lease, steps down at its
+// first 409 Conflict from getUpdates (bot.Poller).
 func (l *Lock) keepAlive() (lost <-chan struct{}, stop func()) {
 	gone := make(chan struct{})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		failures := 0
 		t := time.NewTicker(l.ttl / 3)
 		defer t.Stop()
 		for {
@@ -89,17 +94,10 @@ func (l *Lock) keepAlive() (lost <-chan struct{}, stop func()) {
 				return
 			case <-t.C:
 				err := l.Extend(ctx)
-				if err == nil {
-					failures = 0
-					continue
+				if !errors.Is(err, ErrLockLost) || ctx.Err() != nil {
+					continue // renewed, or Redis unreachable: tried again at the next tick
 				}
-				// A Redis hiccup is retried at the next tick; the TTL leaves room for two.
-				if failures++; failures < 2 && ctx.Err() == nil {
-					continue
-				}
-				if ctx.Err() == nil {
-					close(gone)
-				}
+				close(gone)
 				return
 			}
 		}

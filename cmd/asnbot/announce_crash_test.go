@@ -45,6 +45,7 @@ func (h *harness) announceToAll(t testing.TB, adminChat int64, body string) int6
 // the messages in flight at the kill, and the admin gets the final report.
 func TestKilledBotSendsEachAnnouncementOnce(t *testing.T) {
 	t.Parallel()
+	fc := newFaultCase(t, "killed during an announcement")
 	n := benchEnv("ASNBOT_CRASH_RECIPIENTS", 2000)
 	h := newHarness(t, nil)
 	h.stop() // the two processes below are the bot, one after the other
@@ -96,7 +97,9 @@ func TestKilledBotSendsEachAnnouncementOnce(t *testing.T) {
 	}
 	reached, dups := count()
 	t.Logf("%d sent before the kill; %d of %d reached, %d duplicates; counted %d sent, %d failed", killedAt, reached, n, dups, a.Sent, a.Failed)
+	fc.Saw("%d recipients, %d sent before the kill, %d sent twice", n, killedAt, dups)
 	if reached != n || a.Status != flows.AnnDone || a.Sent != n {
+		fc.Lost("%d of %d recipients reached", reached, n)
 		t.Fatalf("%d of %d reached, announcement %s with %d sent\n%s", reached, n, a.Status, a.Sent, second.out)
 	}
 	// River hands a process at most JOB_WORKERS (8) jobs at once: only those were in flight.
