@@ -1,5 +1,5 @@
 # Shortcuts; README.md gives the commands themselves.
-.PHONY: build run test vet bench bench-delivery fault ci docker
+.PHONY: build run test vet bench bench-delivery fault fuzz ci docker
 
 # bash with pipefail, so that a recipe piping go test into a filter fails when go test does.
 SHELL := bash
@@ -38,6 +38,18 @@ bench-delivery:
 # installed), besides the shared ones the other tests use.
 fault:
 	go test -count=1 -tags fault -run '^TestFault' -v -timeout 20m ./cmd/asnbot/ 2>&1 | grep -E '^(FAULT|--- FAIL|FAIL|ok)'
+
+# Every fuzz target in turn, FUZZTIME each (3 minutes by default: about half an hour in all).
+# What a target finds is written to its package's testdata/fuzz, which go test then replays.
+FUZZTIME ?= 3m
+FUZZ_PACKAGES := ./flows/ ./flows/asn/ ./flows/catalogfile/ ./flows/survey/
+fuzz:
+	for pkg in $(FUZZ_PACKAGES); do \
+	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    go test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg 2>&1 | awk '/^fuzz: elapsed/ {last = $$0; next} {print} END {print last}' || exit 1; \
+	  done; \
+	done
 
 ci:
 	bash .ci/run
