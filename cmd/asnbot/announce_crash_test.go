@@ -40,10 +40,10 @@ func (h *harness) announceToAll(t testing.TB, adminChat int64, body string) int6
 	return a.ID
 }
 
-// TestKilledBotSendsEachAnnouncementOnce: an announcement to 2,000 people; the bot process is
+// TestFaultKilledDuringAnnouncement: an announcement to 2,000 people; the bot process is
 // killed outright half way and started again. Everyone gets exactly one copy, except at most
 // the messages in flight at the kill, and the admin gets the final report.
-func TestKilledBotSendsEachAnnouncementOnce(t *testing.T) {
+func TestFaultKilledDuringAnnouncement(t *testing.T) {
 	t.Parallel()
 	fc := newFaultCase(t, "killed during an announcement")
 	n := benchEnv("ASNBOT_CRASH_RECIPIENTS", 2000)
