@@ -69,7 +69,7 @@ func parseListView(s string) (listView, bool) {
 func (c *conv) listPage(v listView, edit bool) error {
 	now := c.e.now()
 	list, total, err := c.e.store.Courses(c.ctx, CourseFilter{Category: v.Category, Method: v.Method, Query: v.Query,
-		Now: now, Offset: v.Page * pageSize, Limit: pageSize})
+		Terms: searchTerms(v.Query), Now: now, Offset: v.Page * pageSize, Limit: pageSize})
 	if err != nil {
 		return fmt.Errorf("catalogue page: %w", err)
 	}
@@ -193,6 +193,12 @@ func (c *conv) methodChooser() error {
 
 // search shows the courses matching what the user typed: words typed while nothing is asked.
 func (c *conv) search() error {
+	if isGreeting(c.in.Text) {
+		r := c.menu()
+		r.Parts = append(r.Parts, T("katalog.sapaan"))
+		c.say(r)
+		return nil
+	}
 	query := cutBytes(collapseSpaces(strings.ReplaceAll(c.in.Text, ":", " ")), 40)
 	if utf8.RuneCountInString(query) < 2 {
 		c.say(Reply{Text: T("katalog.cari_pendek")})

@@ -74,7 +74,8 @@ func (b Batch) Availability(now time.Time) error {
 type CourseFilter struct {
 	Category string
 	Method   string
-	Query    string // words that must all appear in the title, code or category
+	Query    string     // words that must all appear in the title, code or category
+	Terms    [][]string // when set, instead of Query's words: each term matches when one of its words appears (synonyms)
 	Now      time.Time
 	Offset   int
 	Limit    int

@@ -150,3 +150,22 @@ func (c *Texts) Plain(key string, args map[string]any) (string, error) {
 	}
 	return s, nil
 }
+
+//go:embed words/pencarian.yaml
+var searchWords []byte
+
+// SearchWords are the words of locales/words/pencarian.yaml: what typed text is a greeting or
+// a question rather than a search, and the words a typed word also finds.
+type SearchWords struct {
+	Greetings []string            `yaml:"sapaan"`
+	Synonyms  map[string][]string `yaml:"sinonim"`
+}
+
+// Search reads the embedded search words; a broken file is a build error, found by the tests.
+func Search() SearchWords {
+	var w SearchWords
+	if err := yaml.Unmarshal(searchWords, &w); err != nil {
+		panic(fmt.Errorf("locales/words/pencarian.yaml: %w", err))
+	}
+	return w
+}

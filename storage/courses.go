@@ -116,6 +116,19 @@ func likePattern(w string) string {
 	return "%" + r.Replace(w) + "%"
 }
 
+// searchTerms are the filter's terms: its Terms (a typed word with its synonyms), or else each
+// word of its Query alone.
+func searchTerms(f flows.CourseFilter) [][]string {
+	if len(f.Terms) > 0 {
+		return f.Terms
+	}
+	var terms [][]string
+	for _, w := range strings.Fields(f.Query) {
+		terms = append(terms, []string{w})
+	}
+	return terms
+}
+
 // catalogueScope is the published courses with an open batch still to start.
 func catalogueScope(db *gorm.DB, f flows.CourseFilter) *gorm.DB {
 	q := db.Model(&courseRow{}).Where("courses.published").
@@ -126,9 +139,15 @@ func catalogueScope(db *gorm.DB, f flows.CourseFilter) *gorm.DB {
 	if f.Method != "" {
 		q = q.Where("courses.method = ?", f.Method)
 	}
-	for _, w := range strings.Fields(f.Query) {
-		p := likePattern(w)
-		q = q.Where("(courses.title ILIKE ? OR courses.code ILIKE ? OR courses.category ILIKE ?)", p, p, p)
+	for _, term := range searchTerms(f) {
+		var ors []string
+		var args []any
+		for _, w := range term {
+			p := likePattern(w)
+			ors = append(ors, "courses.title ILIKE ? OR courses.code ILIKE ? OR courses.category ILIKE ? OR courses.method ILIKE ?")
+			args = append(args, p, p, p, p)
+		}
+		q = q.Where("("+strings.Join(ors, " OR ")+")", args...)
 	}
 	return q
 }
@@ -207,9 +226,13 @@ func catalogueWhere(f flows.CourseFilter, first int) (string, []any) {
 	if f.Method != "" {
 		conds = append(conds, "c.method = "+arg(f.Method))
 	}
-	for _, w := range strings.Fields(f.Query) {
-		p := arg(likePattern(w))
-		conds = append(conds, "(c.title ILIKE "+p+" OR c.code ILIKE "+p+" OR c.category ILIKE "+p+")")
+	for _, term := range searchTerms(f) {
+		var ors []string
+		for _, w := range term {
+			p := arg(likePattern(w))
+			ors = append(ors, "c.title ILIKE "+p+" OR c.code ILIKE "+p+" OR c.category ILIKE "+p+" OR c.method ILIKE "+p)
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}
 	return strings.Join(conds, " AND "), args
 }

@@ -31,7 +31,7 @@ const (
 func pageKey(f flows.CourseFilter) string {
 	// The minute of the bot's clock, so that a test moving the clock never reads a page of
 	// another day; within the minute the second-long TTL rules.
-	return fmt.Sprintf("%d|%d|%d|%s|%s|%s", f.Now.Unix()/60, f.Offset, f.Limit, f.Category, f.Method, f.Query)
+	return fmt.Sprintf("%d|%d|%d|%s|%s|%s|%q", f.Now.Unix()/60, f.Offset, f.Limit, f.Category, f.Method, f.Query, f.Terms)
 }
 
 func (c *pageCache) get(f flows.CourseFilter) ([]flows.CourseSummary, int, bool) {

@@ -445,3 +445,53 @@ func TestForgedButtonsShowNoUnpublishedCourse(t *testing.T) {
 		t.Errorf("enrolled by a forged button: %v", got)
 	}
 }
+
+// TestGreetingsOpenTheMenuAndSynonymsFindCourses: typed words outside a conversation search
+// the catalogue, but a greeting or a question opens the menu with a hint instead of "no
+// course matches 'halo'"; and the words ASN use for trainings (latsar, bimtek, PKP, webinar,
+// diklat) find the courses named otherwise (locales/words/pencarian.yaml).
+func TestGreetingsOpenTheMenuAndSynonymsFindCourses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"}) // one person types a dozen texts at once
+	online := course("LD-01", "Literasi Digital", batch("Angkatan I", 12, 1, 20))
+	online.Method = "daring"
+	online.Batches[0].Location, online.Batches[0].OnlineURL = "", "https://zoom.example/j/1"
+	h.seed(
+		course("LS-01", "Latihan Dasar CPNS Golongan III", batch("Angkatan I", 10, 5, 30)),
+		course("BT-01", "Bimbingan Teknis Pengadaan Barang/Jasa", batch("Angkatan I", 11, 2, 30)),
+		course("KP-01", "Pelatihan Kepemimpinan Pengawas", batch("Angkatan I", 13, 5, 30)),
+		course("MR-01", "Manajemen Risiko", batch("Angkatan I", 14, 2, 30)),
+		online,
+	)
+	u := h.tg.User(newUserID(), "Sari")
+	register(t, u, validNIP)
+
+	for _, greeting := range []string{"halo", "Selamat pagi, Pak", "cara daftar?", "Assalamualaikum"} {
+		u.Send(greeting)
+		m := expect(t, u, "Menu Utama", "Untuk mencari pelatihan")
+		if strings.Contains(m.Text, "Tidak ada pelatihan") || len(m.Buttons) == 0 {
+			t.Errorf("%q: %q with buttons %v", greeting, m.Text, m.ButtonTexts())
+		}
+	}
+
+	for _, tt := range []struct {
+		typed string
+		found []string
+		count string
+	}{
+		{"latsar", []string{"Latihan Dasar CPNS"}, "1 pelatihan"},
+		{"bimtek pengadaan", []string{"Bimbingan Teknis Pengadaan"}, "1 pelatihan"},
+		{"PKP", []string{"Kepemimpinan Pengawas"}, "1 pelatihan"},
+		{"webinar", []string{"Literasi Digital"}, "1 pelatihan"},
+		{"diklat", []string{"Pelatihan Kepemimpinan Pengawas"}, "1 pelatihan"},
+		{"manajemen risiko", []string{"Manajemen Risiko"}, "1 pelatihan"},
+	} {
+		u.Send(tt.typed)
+		m := expect(t, u, append([]string{"Pencarian", tt.count}, tt.found...)...)
+		if strings.Contains(m.Text, "Tidak ada") {
+			t.Errorf("%q: %q", tt.typed, m.Text)
+		}
+	}
+	u.Send("akuntansi forensik")
+	expect(t, u, "Tidak ada pelatihan yang cocok", "akuntansi forensik")
+}
