@@ -243,7 +243,7 @@ func enrolScript(b *testing.B, a *actor) bool {
 	if a.ceiling {
 		return false
 	}
-	if strings.Contains(m.Text, "daftar tunggu nomor") {
+	if strings.Contains(m.Text, "urutan ke-") {
 		return false
 	}
 	if !strings.Contains(m.Text, "POPULER") && !strings.Contains(m.Text, "Kepemimpinan Populer") {

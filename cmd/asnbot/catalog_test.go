@@ -111,7 +111,7 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	a.Send("/katalog")
 	list := expect(t, a, "Katalog Pelatihan", "Analisis Jabatan dan Beban Kerja", "32 JP")
 	a.Press(t, list, "1. Analisis Jabatan dan Beban Kerja")
-	detail := expect(t, a, "TEK-ANJAB", "Angkatan I", "Kampus BPSDM", "Sisa kursi 1 dari 1",
+	detail := expect(t, a, "TEK-ANJAB", "Angkatan I", "Kampus BPSDM", "Sisa tempat 1 dari 1",
 		"Selasa, 22 Desember 2026 pukul 08.00 WIB")
 	if !detail.Edited {
 		t.Error("the course detail did not replace the list in place")
@@ -133,9 +133,9 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	b.Send("/start c_TEK-ANJAB")
 	detail = expect(t, b, "Kuota penuh")
 	b.Press(t, detail, "⏳ Daftar tunggu Angkatan I")
-	confirm = expect(t, b, "sudah penuh", "nomor 1")
-	b.Press(t, confirm, "⏳ Ya, masuk daftar tunggu")
-	expect(t, b, "daftar tunggu nomor 1")
+	confirm = expect(t, b, "sudah penuh", "orang ke-1")
+	b.Press(t, confirm, "⏳ Masuk daftar tunggu")
+	expect(t, b, "urutan ke-1 daftar tunggu")
 
 	a.Send("/saya")
 	mine := expect(t, a, "Pelatihan Saya", "Akan datang", "Analisis Jabatan")
@@ -302,9 +302,9 @@ func TestQuotaHoldsUnderConcurrency(t *testing.T) {
 		switch {
 		case strings.Contains(m.Text, "Pendaftaran berhasil") || strings.Contains(m.Text, "calendar"):
 			registered++
-		case strings.Contains(m.Text, "daftar tunggu nomor"):
+		case strings.Contains(m.Text, "urutan ke-"):
 			waiting++
-			positions[m.Text[strings.Index(m.Text, "nomor"):]] = true
+			positions[m.Text[strings.Index(m.Text, "urutan ke-"):]] = true
 		default:
 			if m.Document != nil {
 				registered++

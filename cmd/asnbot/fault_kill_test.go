@@ -328,7 +328,7 @@ func TestFaultKilledDuringBurst(t *testing.T) {
 		}
 	}
 	places := map[string]bool{}
-	place := regexp.MustCompile(`daftar tunggu nomor (\d+)`)
+	place := regexp.MustCompile(`urutan ke-(\d+) daftar tunggu`)
 	for _, u := range users {
 		var seat, line string
 		for _, txt := range told[u.ID] {

@@ -247,7 +247,7 @@ func TestFaultTwoWebhookReplicas(t *testing.T) {
 			txt := c.Params["text"]
 			if tok := replyToken.FindString(txt); tok != "" && c.Method == "sendMessage" {
 				shown[id] = append(shown[id], tok)
-			} else if strings.Contains(txt, "Tata Naskah Dinas") && (strings.Contains(txt, "Pendaftaran berhasil") || strings.Contains(txt, "daftar tunggu nomor")) {
+			} else if strings.Contains(txt, "Tata Naskah Dinas") && (strings.Contains(txt, "Pendaftaran berhasil") || strings.Contains(txt, "urutan ke-")) {
 				shown[id] = append(shown[id], "enrol")
 			}
 		case "answerCallbackQuery":

@@ -357,7 +357,7 @@ func TestFaultRedisStopped(t *testing.T) {
 }
 
 // enrolAnswer is what a tap on "enrol" is answered with: a seat or a place in line.
-var enrolAnswer = regexp.MustCompile(`Pendaftaran berhasil|Anda sudah terdaftar|daftar tunggu nomor (\d+)`)
+var enrolAnswer = regexp.MustCompile(`Pendaftaran berhasil|Anda sudah terdaftar|urutan ke-(\d+) daftar tunggu`)
 
 // TestFaultPostgresStopped: 36 registered people tap "enrol" on a 12-seat batch at once;
 // PostgreSQL is stopped (fast shutdown: open transactions rolled back) a third of the way

@@ -304,7 +304,7 @@ func TestGroupAndUnexpectedMessages(t *testing.T) {
 	u.SendSticker()
 	expect(t, u, "belum bisa membaca kiriman")
 	u.Send("/entahapa")
-	expect(t, u, "tidak saya kenal")
+	expect(t, u, "tidak kami kenali")
 }
 
 func TestProfileEditAndDelete(t *testing.T) {

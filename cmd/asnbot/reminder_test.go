@@ -95,7 +95,7 @@ func TestRemindersArePlannedSentOnceAndCancelled(t *testing.T) {
 	// /pengingat turns them off.
 	u.Send("/pengingat")
 	setting := expect(t, u, "aktif")
-	u.Press(t, setting, "🔕 Matikan pengingat")
+	u.Press(t, setting, "🔕 Nonaktifkan pengingat")
 	expect(t, u, "nonaktif")
 	if p, _ := h.participant(u.ID); !p.RemindersOff {
 		t.Error("reminders still on")
