@@ -38,7 +38,14 @@ func (f field) label() Text { return T("profil.kolom." + string(f)) }
 
 // ask is the question for f. kind picks the rank list.
 func (c *conv) ask(f field, kind asn.Kind) Reply {
-	r := Reply{Text: T("profil.tanya." + string(f))}
+	// The count ("3/7 · ") belongs to the first pass of onboarding only: a field changed
+	// later, fixed from the summary or completed after a NIP claim is one question, not the
+	// third of seven.
+	step := 0
+	if c.st.Flow == flowOnboarding && c.st.Back == "" {
+		step = indexOf(f) + 1
+	}
+	r := Reply{Text: T("profil.tanya."+string(f), "Step", step, "Steps", len(profileFields))}
 	switch f {
 	case fRank:
 		r.Buttons = rankButtons(kind)
@@ -199,7 +206,7 @@ func checkName(s string) *Text {
 			letters++
 		case r == ' ' || r == '.' || r == ',' || r == '\'' || r == '-' || r == '`' || r == '’':
 		default:
-			return ptr(T("profil.salah.nama_karakter"))
+			return ptr(T("profil.salah.nama_karakter", "Char", string(r)))
 		}
 	}
 	if letters < 2 {
