@@ -58,16 +58,25 @@ func (c *conv) ask(f field, kind asn.Kind) Reply {
 func rankButtons(kind asn.Kind) [][]Button {
 	perRow := 2
 	if kind == asn.PPPK {
-		perRow = 3
+		perRow = 4 // "IX": a numeral alone fits four to a row
 	}
 	var rows [][]Button
 	for i, r := range asn.Ranks(kind) {
 		if i%perRow == 0 {
 			rows = append(rows, nil)
 		}
-		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(r.Label()), Data: cb(nsRank, r.Code)})
+		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(rankValue(r)), Data: cb(nsRank, r.Code)})
 	}
 	return rows
+}
+
+// rankValue is a rank where the word "Golongan" already stands before it (the question, the
+// field's label): a PPPK's numeral alone, so that it does not read "Golongan: Golongan IX".
+func rankValue(r asn.Rank) string {
+	if r.Kind == asn.PPPK {
+		return r.Code
+	}
+	return r.Label()
 }
 
 // answer takes the input as the answer to f. When it is accepted, ok is true and s is the
@@ -243,7 +252,7 @@ func fieldValue(f field, d Draft) string {
 		return d.Position
 	case fRank:
 		if r, ok := asn.RankByCode(d.Rank); ok {
-			return r.Label()
+			return rankValue(r)
 		}
 		return d.Rank
 	case fPhone:
