@@ -22,6 +22,12 @@ func (c *conv) confirmEnrol() error {
 	if !ok {
 		return c.expired()
 	}
+	return c.askEnrol(batchID, true)
+}
+
+// askEnrol is the confirmation of an enrolment in a batch; a user without a profile is sent
+// through onboarding first, and comes back here (continueTo "b:<batch>").
+func (c *conv) askEnrol(batchID int64, edit bool) error {
 	course, b, err := c.offered(batchID)
 	if errors.Is(err, ErrNotFound) {
 		return c.expired()
@@ -30,11 +36,11 @@ func (c *conv) confirmEnrol() error {
 		return fmt.Errorf("batch: %w", err)
 	}
 	if !c.registered() {
-		c.needProfile("c:" + course.Code)
+		c.needProfile(fmt.Sprintf("b:%d", b.ID))
 		return nil
 	}
 	if err := b.Availability(c.e.now()); err != nil {
-		c.say(Reply{Edit: true, Text: c.refusal(err), Buttons: backToCourse(course.Code)})
+		c.say(Reply{Edit: edit, Text: c.refusal(err), Buttons: backToCourse(course.Code)})
 		return nil
 	}
 	key, button := "daftar_angkatan.tanya", "daftar_angkatan.ya"
@@ -42,7 +48,7 @@ func (c *conv) confirmEnrol() error {
 		key, button = "daftar_angkatan.tanya_tunggu", "daftar_angkatan.ya_tunggu"
 	}
 	c.say(Reply{
-		Edit: true,
+		Edit: edit,
 		Text: T(key, "Title", course.Title, "Batch", b.Name, "Start", b.StartsAt.In(b.Zone()), "End", b.EndsAt.In(b.Zone()),
 			"Place", placeText(b), "Waiting", b.Waiting+1),
 		Buttons: [][]Button{
@@ -75,11 +81,10 @@ func (c *conv) enrol() error {
 		return c.expired()
 	}
 	if !c.registered() {
-		course, _, err := c.offered(batchID)
-		if err != nil {
+		if _, _, err := c.offered(batchID); err != nil {
 			return c.expired()
 		}
-		c.needProfile("c:" + course.Code)
+		c.needProfile(fmt.Sprintf("b:%d", batchID))
 		return nil
 	}
 	now := c.e.now()

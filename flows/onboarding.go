@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -25,6 +26,12 @@ func (c *conv) start() error {
 	then := ""
 	if code, ok := strings.CutPrefix(c.in.Text, "c_"); ok && code != "" {
 		then = "c:" + code // a deep link to a course: t.me/<bot>?start=c_<kode>
+		if !c.registered() {
+			// Browsing needs no profile: the course comes first, and the consent and the
+			// profile only when the person taps "Daftar" (needProfile).
+			c.clear()
+			return c.courseDetail(code, false)
+		}
 	}
 	if c.registered() {
 		c.clear()
@@ -267,10 +274,17 @@ func (c *conv) saveDraft() error {
 	return nil
 }
 
-// continueTo opens what a deep link or an interrupted enrolment pointed at.
+// continueTo opens what a deep link or an interrupted enrolment pointed at: a course page
+// ("c:<kode>") or the confirmation of the batch the person chose before registering
+// ("b:<batch>"), so the tap on "Daftar" is not asked for twice.
 func (c *conv) continueTo(then string) error {
 	if code, ok := strings.CutPrefix(then, "c:"); ok {
 		return c.courseDetail(code, false)
+	}
+	if id, ok := strings.CutPrefix(then, "b:"); ok {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			return c.askEnrol(n, false)
+		}
 	}
 	c.say(c.menu())
 	return nil

@@ -161,13 +161,24 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	expect(t, a, "tidak dapat dibatalkan")
 }
 
-func TestDeepLinkBringsANewUserBackAfterOnboarding(t *testing.T) {
+// A deep link shows the course to a new user before any consent; the consent and the
+// profile come when they tap "Daftar", and then they land on the confirmation of the batch
+// they chose, one tap from enrolled.
+func TestDeepLinkShowsTheCourseBeforeConsent(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed(course("MAN-ASN", "Manajemen ASN", batch("Angkatan I", 20, 2, 30)))
+	h.seed(course("MAN-ASN", "Manajemen ASN", batch("Angkatan I", 20, 2, 30), batch("Angkatan II", 40, 2, 30)))
 	u := h.tg.User(newUserID(), "Citra")
 	u.Send("/start c_MAN-ASN")
-	expect(t, u, "Selamat datang")
+	detail := expect(t, u, "Manajemen ASN", "Angkatan I", "Angkatan II")
+	if strings.Contains(detail.Text, "Apakah Anda setuju") {
+		t.Fatalf("consent asked before the course: %q", detail.Text)
+	}
+	if _, ok := h.participant(u.ID); ok {
+		t.Fatal("a profile exists before any answer")
+	}
+	u.Press(t, detail, "📝 Daftar Angkatan II")
+	expect(t, u, "mengisi profil satu kali saja")
 	consent := expect(t, u, "Apakah Anda setuju")
 	u.Press(t, consent, "✅ Setuju")
 	expect(t, u, "persetujuan")
@@ -176,15 +187,19 @@ func TestDeepLinkBringsANewUserBackAfterOnboarding(t *testing.T) {
 		u.Send(a)
 		u.Next(t)
 	}
-	u.Press(t, u.Last(), rankLabel(t, "III/b"))
-	u.Next(t)
+	pickRank(t, u, "III/b")
 	u.Next(t)
 	u.Send("081234567890")
 	u.Next(t)
 	summary := expect(t, u, "Periksa kembali")
 	u.Press(t, summary, "✅ Benar, simpan")
 	expect(t, u, "tersimpan")
-	expect(t, u, "Manajemen ASN", "Angkatan I")
+	confirm := expect(t, u, "Konfirmasi pendaftaran", "Manajemen ASN", "Angkatan II")
+	u.Press(t, confirm, "✅ Ya, daftar")
+	expect(t, u, "Pendaftaran berhasil", "Angkatan II")
+	if got := h.enrolmentsOf(u.ID); got["MAN-ASN/Angkatan II"] != flows.Registered || len(got) != 1 {
+		t.Errorf("enrolments %v", got)
+	}
 }
 
 func TestEnrolmentRefusals(t *testing.T) {
@@ -222,7 +237,7 @@ func TestEnrolmentRefusals(t *testing.T) {
 	v.Send("/katalog")
 	list := v.Next(t)
 	v.PressData(list, fmt.Sprintf("k:b:%d", h.batchID("A-1", "Angkatan I")))
-	expect(t, v, "melengkapi profil")
+	expect(t, v, "mengisi profil satu kali saja")
 	expect(t, v, "Apakah Anda setuju")
 }
 
@@ -494,4 +509,12 @@ func TestGreetingsOpenTheMenuAndSynonymsFindCourses(t *testing.T) {
 	}
 	u.Send("akuntansi forensik")
 	expect(t, u, "Tidak ada pelatihan yang cocok", "akuntansi forensik")
+}
+
+// pickRank taps the rank at the rank question (the last message) and reads the bot's
+// acknowledgement.
+func pickRank(t *testing.T, u *telegramtest.User, code string) {
+	t.Helper()
+	u.Press(t, u.Last(), rankLabel(t, code))
+	u.Next(t)
 }
