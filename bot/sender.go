@@ -207,21 +207,21 @@ func (s *Sender) Post(ctx context.Context, chatID int64, rep flows.Reply) (int, 
 
 // send is reply, and returns the id of the text message sent or edited (0 for a file).
 func (s *Sender) send(ctx context.Context, chatID int64, msgID int, rep flows.Reply) (int, error) {
-	if rep.File != nil {
-		return 0, s.sendFile(ctx, chatID, rep.File)
+	markup, err := s.R.markup(rep)
+	if err != nil {
+		return 0, err
+	}
+	if rep.File != nil { // a file may carry buttons too: the calendar file's Google Calendar link
+		return 0, s.sendFile(ctx, chatID, rep.File, markup)
 	}
 	if rep.Photo != nil {
-		return 0, s.sendPhoto(ctx, chatID, rep.Photo)
+		return 0, s.sendPhoto(ctx, chatID, rep.Photo, markup)
 	}
 	text, err := s.R.message(rep)
 	if err != nil {
 		return 0, err
 	}
 	text = fitMessage(text)
-	markup, err := s.R.markup(rep)
-	if err != nil {
-		return 0, err
-	}
 	// An edit can carry only an inline keyboard; a reply keyboard needs a new message.
 	if rep.Edit && msgID != 0 && len(rep.Keyboard) == 0 && !rep.RemoveKeyboard {
 		p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: msgID, Text: text, ParseMode: models.ParseModeHTML,
@@ -288,18 +288,18 @@ func isEditGone(err error) bool {
 	return c == classEditGone
 }
 
-func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File) error {
+func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File, markup any) error {
 	return s.upload(ctx, "sendDocument", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
 		_, err := s.API.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: chatID, Document: file, Caption: caption,
-			ParseMode: models.ParseModeHTML})
+			ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
 		return err
 	})
 }
 
-func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File) error {
+func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File, markup any) error {
 	return s.upload(ctx, "sendPhoto", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
 		_, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: chatID, Photo: file, Caption: caption,
-			ParseMode: models.ParseModeHTML})
+			ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
 		return err
 	})
 }

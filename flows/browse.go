@@ -287,5 +287,5 @@ func (c *conv) batchLine(b Batch, mine Enrolment, now time.Time) Text {
 		status = T("katalog.ditutup")
 	}
 	return T("katalog.angkatan", "Name", b.Name, "Start", b.StartsAt.In(zone), "End", b.EndsAt.In(zone),
-		"Place", placeText(b), "Status", status)
+		"Place", publicPlace(b), "Status", status)
 }

@@ -50,7 +50,7 @@ func (c *conv) askEnrol(batchID int64, edit bool) error {
 	c.say(Reply{
 		Edit: edit,
 		Text: T(key, "Title", course.Title, "Batch", b.Name, "Start", b.StartsAt.In(b.Zone()), "End", b.EndsAt.In(b.Zone()),
-			"Place", placeText(b), "Waiting", b.Waiting+1),
+			"Place", publicPlace(b), "Waiting", b.Waiting+1),
 		Buttons: [][]Button{
 			{Btn(button, cb(nsBrowse, "y", b.ID))},
 			{Btn("umum.kembali", cb(nsBrowse, "c", course.Code))},
@@ -119,7 +119,7 @@ func (c *conv) enrol() error {
 	c.say(Reply{Edit: true, Text: T(key, "Title", e.Course.Title, "Batch", b.Name, "Start", b.StartsAt.In(zone),
 		"End", b.EndsAt.In(zone), "Place", placeText(b)), Buttons: buttons})
 	if !e.Existing {
-		c.say(calendarReply(e, now))
+		c.say(calendarReply(e, now, 0))
 	}
 	return nil
 }
@@ -142,8 +142,11 @@ func (c *conv) refusal(err error) Text {
 	return T("daftar_angkatan.tidak_tersedia")
 }
 
-// calendarReply is the .ics file of a seat, which a phone's calendar imports.
-func calendarReply(e Enrolment, now time.Time) Reply {
+// calendarReply is the .ics file of a seat, which a phone's calendar imports, with a button
+// that adds the same entry to Google Calendar (Android's calendar often cannot open an .ics
+// from a chat). seq is the entry's revision: a calendar takes a re-sent entry only with a
+// higher one.
+func calendarReply(e Enrolment, now time.Time, seq int) Reply {
 	b := e.Batch
 	place := b.Location
 	if place == "" {
@@ -158,6 +161,10 @@ func calendarReply(e Enrolment, now time.Time) Reply {
 		Start:       b.StartsAt,
 		End:         b.EndsAt,
 		Stamp:       now,
+		Sequence:    seq,
 	}
-	return Reply{File: &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: ev.ICS(), Caption: T("daftar_angkatan.kalender")}}
+	return Reply{
+		File:    &File{Name: "pelatihan-" + e.Course.Code + ".ics", Content: ev.ICS(), Caption: T("daftar_angkatan.kalender")},
+		Buttons: [][]Button{{{Label: T("daftar_angkatan.google"), URL: ev.GoogleCalendar()}}},
+	}
 }

@@ -39,7 +39,7 @@ func checkPromotion(_ context.Context, _ PromotionNotice, d Due) (Letter, error)
 		{Text: T("daftar_angkatan.naik", "Name", d.Participant.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
 			"Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
 			Buttons: [][]Button{{backToMine()}}},
-		calendarReply(e, d.Now),
+		calendarReply(e, d.Now, 0),
 	}}, nil
 }
 
@@ -78,12 +78,34 @@ func checkChange(_ context.Context, n ChangeNotice, d Due) (Letter, error) {
 	oldB, newB := e.Batch, e.Batch
 	oldB.Location, oldB.OnlineURL = n.OldLocation, n.OldURL
 	newB.Location, newB.OnlineURL = n.NewLocation, n.NewURL
-	return Letter{Occasion: occasion, Replies: []Reply{{
-		Text: T("perubahan.jadwal", "Title", e.Course.Title, "Batch", e.Batch.Name,
-			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", placeText(oldB),
-			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", placeText(newB), "Waiting", e.Status == Waiting),
+	place := placeText
+	if e.Status != Registered {
+		place = publicPlace // the online link is for those holding a seat
+	}
+	datesChanged := !n.OldStart.Equal(n.NewStart) || !n.OldEnd.Equal(n.NewEnd)
+	placeChanged := n.OldLocation != n.NewLocation || (n.OldURL != n.NewURL && e.Status == Registered)
+	heading := "perubahan.judul_keduanya"
+	switch {
+	case datesChanged && !placeChanged:
+		heading = "perubahan.judul_jadwal"
+	case placeChanged && !datesChanged:
+		heading = "perubahan.judul_tempat"
+	}
+	replies := []Reply{{
+		Text: T("perubahan.isi", "Heading", T(heading), "Title", e.Course.Title, "Batch", e.Batch.Name,
+			"DatesChanged", datesChanged, "PlaceChanged", placeChanged,
+			"OldStart", n.OldStart.In(z), "OldEnd", n.OldEnd.In(z), "OldPlace", place(oldB),
+			"NewStart", n.NewStart.In(z), "NewEnd", n.NewEnd.In(z), "NewPlace", place(newB), "Waiting", e.Status == Waiting),
 		Buttons: [][]Button{{backToMine(), cantComeButton(e)}},
-	}}}, nil
+	}}
+	if e.Status == Registered {
+		// The calendar entry sent at enrolment is replaced by this one (same UID, a higher
+		// sequence); Google's gets a new link.
+		e.Batch = newB
+		e.Batch.StartsAt, e.Batch.EndsAt = n.NewStart, n.NewEnd
+		replies = append(replies, calendarReply(e, d.Now, n.Revision+1))
+	}
+	return Letter{Occasion: occasion, Replies: replies}, nil
 }
 
 // cantComeButton cancels the enrolment, after a confirmation.

@@ -7,7 +7,18 @@ import (
 
 // Helpers for the texts the conversations show.
 
-// placeText is where a batch happens: an address, an online link, or both.
+// publicPlace is where a batch happens as anyone may read it: the online link is for its
+// registered participants only (a Zoom link in the public catalogue fills a meeting with
+// strangers), so here it is only said that there is one.
+func publicPlace(b Batch) Text {
+	if b.OnlineURL != "" {
+		return T("katalog.tempat_publik", "Location", b.Location)
+	}
+	return placeText(b)
+}
+
+// placeText is where a batch happens, for its registered participants: an address, the
+// online link, or both.
 func placeText(b Batch) Text {
 	switch {
 	case b.Location != "" && b.OnlineURL != "":

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,11 +185,51 @@ func TestScheduleChangeIsToldOnceAndMovesReminders(t *testing.T) {
 			t.Fatalf("import: %+v %v", rep, err)
 		}
 	}
+	// calendar reads the updated calendar file sent after a notice: the same entry (UID),
+	// a higher sequence, the new dates, and Google Calendar's link with them.
+	lastSeq := 0
+	calendar := func(start string) {
+		t.Helper()
+		m := u.Next(t)
+		body := ""
+		if m.Document != nil {
+			body = string(m.Document.Content)
+		}
+		seq := regexp.MustCompile(`SEQUENCE:(\d+)`).FindStringSubmatch(body)
+		if seq == nil || !strings.Contains(body, "UID:enrolment-"+itoa(e.ID)+"@asnbot") || !strings.Contains(body, "DTSTART:"+start) {
+			t.Fatalf("no updated calendar file: %+v", m)
+		}
+		if n, _ := strconv.Atoi(seq[1]); n <= lastSeq {
+			t.Errorf("sequence %d after %d: a calendar would keep the old entry", n, lastSeq)
+		} else {
+			lastSeq = n
+		}
+		if len(m.Buttons) != 1 || !strings.Contains(m.Buttons[0][0].URL, "dates="+start) {
+			t.Errorf("no Google Calendar link with the new dates: %+v", m.Buttons)
+		}
+	}
 	move(7, "Hotel Grasia, Semarang")
-	expect(t, u, "Perubahan jadwal", "Sebelumnya", "Selasa, 22 Desember 2026 pukul 08.00 WIB", "Kampus BPSDM",
-		"Menjadi", "Selasa, 29 Desember 2026 pukul 08.00 WIB", "Hotel Grasia")
+	both := expect(t, u, "Perubahan jadwal dan tempat", "Sebelumnya", "Selasa, 22 Desember 2026 pukul 08.00 WIB", "Kampus BPSDM",
+		"Jadwal menjadi", "Selasa, 29 Desember 2026 pukul 08.00 WIB", "Tempat menjadi", "Hotel Grasia")
+	if !strings.Contains(both.Raw, "<s>") || !strings.Contains(both.Raw, "<b>Jadwal menjadi") {
+		t.Errorf("the change is not highlighted: %q", both.Raw)
+	}
+	calendar("20261229T010000Z")
 	move(14, "Hotel Grasia, Semarang")
-	expect(t, u, "Perubahan jadwal", "Selasa, 29 Desember 2026", "Selasa, 5 Januari 2027")
+	dates := expect(t, u, "Perubahan jadwal", "Selasa, 29 Desember 2026", "Selasa, 5 Januari 2027", "Tempat tetap")
+	if strings.Contains(dates.Text, "tempat\n") || strings.Contains(dates.Text, "Tempat menjadi") {
+		t.Errorf("a change of dates is titled as a change of place: %q", dates.Text)
+	}
+	calendar("20270105T010000Z")
+	move(14, "Aula Gubernuran, Semarang")
+	place := expect(t, u, "Perubahan tempat", "Tempat menjadi", "Aula Gubernuran", "Jadwal tetap", "Selasa, 5 Januari 2027")
+	if strings.Contains(place.Text, "Perubahan jadwal") || strings.Contains(place.Text, "Jadwal menjadi") {
+		t.Errorf("a change of place is titled as a change of schedule: %q", place.Text)
+	}
+	calendar("20270105T010000Z")
+	move(14, "Hotel Grasia, Semarang")
+	expect(t, u, "Perubahan tempat")
+	calendar("20270105T010000Z")
 	want := []string{"h3@2027-01-02 09:00", "h1@2027-01-04 09:00", "j1@2027-01-05 07:00"}
 	if got := h.reminderJobs(e.ID); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("reminders %v, want %v", got, want)

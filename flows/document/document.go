@@ -6,6 +6,7 @@ package document
 
 import (
 	"bytes"
+	"net/url"
 	"strings"
 	"time"
 
@@ -87,6 +88,9 @@ type Event struct {
 	URL         string
 	Start, End  time.Time
 	Stamp       time.Time // when the file was made
+	// Sequence counts the entry's revisions: a calendar replaces an entry of the same UID only
+	// with one of a higher sequence (RFC 5545 3.8.7.4), so a schedule change must raise it.
+	Sequence int
 }
 
 // ICS writes the event as an iCalendar file, times in UTC (a calendar shows them in the
@@ -99,6 +103,7 @@ func (e Event) ICS() []byte {
 	ev.SetDtStampTime(e.Stamp.UTC())
 	ev.SetStartAt(e.Start.UTC())
 	ev.SetEndAt(e.End.UTC())
+	ev.SetSequence(e.Sequence)
 	ev.SetSummary(e.Summary)
 	ev.SetLocation(e.Location)
 	if e.URL != "" {
@@ -106,6 +111,26 @@ func (e Event) ICS() []byte {
 	}
 	ev.SetDescription(e.Description)
 	return []byte(cal.Serialize())
+}
+
+// GoogleCalendar is a link that opens Google Calendar's "new event" form filled in with the
+// entry: Android's calendar often cannot open an .ics file sent in a chat. Google has no
+// update for a link: after a change the new link is sent, and the old entry is the user's.
+func (e Event) GoogleCalendar() string {
+	const stamp = "20060102T150405Z"
+	q := url.Values{}
+	q.Set("action", "TEMPLATE")
+	q.Set("text", e.Summary)
+	q.Set("dates", e.Start.UTC().Format(stamp)+"/"+e.End.UTC().Format(stamp))
+	details := e.Description
+	if e.URL != "" {
+		details += "\n" + e.URL
+	}
+	q.Set("details", details)
+	if e.Location != "" {
+		q.Set("location", e.Location)
+	}
+	return "https://calendar.google.com/calendar/render?" + q.Encode()
 }
 
 // Cells is the table as workbook rows, header first.
