@@ -122,6 +122,8 @@ func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 			out[k] = r.texts.DateTime(v)
 		case flows.Date:
 			out[k] = r.texts.Date(v.Time)
+		case flows.ShortDate:
+			out[k] = r.texts.ShortDate(v.Time)
 		default:
 			out[k] = v
 		}

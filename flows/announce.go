@@ -193,7 +193,7 @@ func (c *conv) announceCode(d *AnnounceDraft) error {
 	}
 	rows := make([][]Button, 0, len(batches)+1)
 	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", dateOnly(b.StartsAt.In(b.Zone()))),
+		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
 			Data: cb(nsAnnounce, "b", b.ID)}})
 	}
 	rows = append(rows, []Button{Btn("siaran.batal", cb(nsAnnounce, "x"))})

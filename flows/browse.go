@@ -93,14 +93,17 @@ func (c *conv) listPage(v listView, edit bool) error {
 		return nil
 	}
 	lines := make([]Text, 0, len(list))
-	var rows [][]Button
+	// One row of number buttons: a title on a button is cut to a few words on a phone, while
+	// the numbered lines above carry the whole of it.
+	numbers := make([]Button, 0, len(list))
 	for i, s := range list {
 		n := v.Page*pageSize + i + 1
 		b := s.NextBatch
-		lines = append(lines, T("katalog.baris", "N", n, "Title", s.Course.Title, "Category", s.Course.Category,
-			"Method", T("metode."+s.Course.Method), "JP", s.Course.JP, "Start", dateOnly(b.StartsAt.In(b.Zone()))))
-		rows = append(rows, []Button{{Label: Raw(fmt.Sprintf("%d. %s", n, cutRunes(s.Course.Title, 40))), Data: cb(nsBrowse, "c", s.Course.Code)}})
+		lines = append(lines, T("katalog.baris", "N", n, "Title", s.Course.Title, "Method", T("metode."+s.Course.Method),
+			"Where", whereText(b), "JP", s.Course.JP, "Start", dateOnly(b.StartsAt.In(b.Zone())), "Left", b.SeatsLeft()))
+		numbers = append(numbers, Button{Label: Raw(strconv.Itoa(n)), Data: cb(nsBrowse, "c", s.Course.Code)})
 	}
+	rows := [][]Button{numbers}
 	var nav []Button
 	if v.Page > 0 {
 		prev := v
@@ -129,6 +132,16 @@ func (c *conv) listPage(v listView, edit bool) error {
 	r.Buttons = rows
 	c.say(r)
 	return nil
+}
+
+// whereText is where a batch happens in a word or two, for a catalogue line: the city (the
+// last part of the address, "…, Semarang"), "daring", or both.
+func whereText(b Batch) Text {
+	city := ""
+	if parts := strings.Split(b.Location, ","); b.Location != "" {
+		city = cutRunes(strings.TrimSpace(parts[len(parts)-1]), 24)
+	}
+	return T("katalog.di", "City", city, "Online", b.OnlineURL != "" || city == "")
 }
 
 // filterText says which filters are in force.

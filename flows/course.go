@@ -45,6 +45,9 @@ type Batch struct {
 	RegOpensAt  time.Time
 	RegClosesAt time.Time
 	Status      BatchStatus
+	// Revision counts the changes of dates or place: a calendar entry sent again carries it,
+	// since a calendar replaces an entry only with one of a higher sequence.
+	Revision   int
 	Trainers    []string // evaluated one by one in the survey
 	Registered  int      // live enrolments holding a seat
 	Waiting     int      // on the waiting list

@@ -119,7 +119,7 @@ func (c *conv) enrol() error {
 	c.say(Reply{Edit: true, Text: T(key, "Title", e.Course.Title, "Batch", b.Name, "Start", b.StartsAt.In(zone),
 		"End", b.EndsAt.In(zone), "Place", placeText(b)), Buttons: buttons})
 	if !e.Existing {
-		c.say(calendarReply(e, now, 0))
+		c.say(calendarReply(e, now, e.Batch.Revision))
 	}
 	return nil
 }

@@ -94,6 +94,9 @@ type Date struct{ time.Time }
 
 func dateOnly(t time.Time) Date { return Date{t} }
 
+// ShortDate is a day as a button has room for ("22 Des 2026"), in its own location.
+type ShortDate struct{ time.Time }
+
 // Raw builds a Text that shows data as it is.
 func Raw(s string) Text { return Text{Raw: s} }
 

@@ -39,7 +39,7 @@ func checkPromotion(_ context.Context, _ PromotionNotice, d Due) (Letter, error)
 		{Text: T("daftar_angkatan.naik", "Name", d.Participant.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
 			"Start", e.Batch.StartsAt.In(z), "End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch)),
 			Buttons: [][]Button{{backToMine()}}},
-		calendarReply(e, d.Now, 0),
+		calendarReply(e, d.Now, e.Batch.Revision),
 	}}, nil
 }
 
@@ -103,7 +103,11 @@ func checkChange(_ context.Context, n ChangeNotice, d Due) (Letter, error) {
 		// sequence); Google's gets a new link.
 		e.Batch = newB
 		e.Batch.StartsAt, e.Batch.EndsAt = n.NewStart, n.NewEnd
-		replies = append(replies, calendarReply(e, d.Now, n.Revision+1))
+		seq := n.Revision
+		if seq == 0 { // planned before batches counted their changes
+			seq = e.Batch.Revision
+		}
+		replies = append(replies, calendarReply(e, d.Now, seq))
 	}
 	return Letter{Occasion: occasion, Replies: replies}, nil
 }
@@ -134,7 +138,7 @@ func checkBatchCancel(ctx context.Context, _ BatchCancelNotice, d Due) (Letter, 
 		if b.ID == e.Batch.ID || b.Availability(d.Now) != nil {
 			continue
 		}
-		rows = append(rows, []Button{{Label: T("batal_angkatan.tombol", "Batch", b.Name, "Start", dateOnly(b.StartsAt.In(b.Zone()))),
+		rows = append(rows, []Button{{Label: T("batal_angkatan.tombol", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
 			Data: cb(nsBrowse, "b", b.ID)}})
 	}
 	key := "batal_angkatan.isi"

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 	"time"
 )
@@ -113,13 +112,9 @@ func reminderReply(r Reminder, e Enrolment, late bool, now time.Time) Reply {
 	if late {
 		lead = lateLead(e.Batch.StartsAt, now, z)
 	}
-	mapURL := ""
-	if e.Batch.Location != "" {
-		mapURL = "https://www.google.com/maps/search/?api=1&query=" + url.QueryEscape(e.Batch.Location)
-	}
 	return Reply{
 		Text: T("pengingat.isi", "Lead", lead, "Title", e.Course.Title, "Batch", e.Batch.Name, "Start", e.Batch.StartsAt.In(z),
-			"End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch), "Map", mapURL),
+			"End", e.Batch.EndsAt.In(z), "Place", placeText(e.Batch), "Map", mapURL(e.Batch.Location)),
 		Buttons: [][]Button{{cantComeButton(e)}},
 	}
 }

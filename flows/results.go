@@ -35,7 +35,7 @@ func (c *conv) results() error {
 	}
 	rows := [][]Button{{Btn("hasil.semua_angkatan", cb(nsResults, "b", course.Code, 0))}}
 	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", dateOnly(b.StartsAt.In(b.Zone()))),
+		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
 			Data: cb(nsResults, "b", course.Code, b.ID)}})
 	}
 	c.say(Reply{Text: T("hasil.pilih_angkatan", "Title", course.Title), Buttons: rows})

@@ -166,6 +166,8 @@ func routes() table {
 			command("saya", member, (*conv).myTrainingsCommand),
 			button("m:saya", member, (*conv).myTrainingsPage),
 			button("s:l", member, (*conv).myTrainingsPage),
+			button("s:d", member, (*conv).trainingDetail),
+			button("s:k", member, (*conv).calendarAgain),
 			button("s:x", member, (*conv).askCancel),
 			button("s:y", member, (*conv).cancelEnrolment),
 

@@ -37,7 +37,7 @@ func (c *conv) scheduleCommand() error {
 	}
 	rows := make([][]Button, 0, len(batches)+1)
 	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", dateOnly(b.StartsAt.In(b.Zone()))),
+		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
 			Data: cb(nsSchedule, "b", b.ID)}})
 	}
 	key := "jadwal.pilih"

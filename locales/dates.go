@@ -35,6 +35,12 @@ func (c *Texts) Date(t time.Time) string {
 	return fmt.Sprintf("%s, %d %s %d", c.DayName(t), t.Day(), c.MonthName(t), t.Year())
 }
 
+// ShortDate writes t as "22 Des 2026", for a button where a whole date does not fit.
+func (c *Texts) ShortDate(t time.Time) string {
+	m, _ := c.Plain(fmt.Sprintf("tanggal.bulan_singkat.b%d", int(t.Month())), nil)
+	return fmt.Sprintf("%d %s %d", t.Day(), m, t.Year())
+}
+
 // DateTime writes t as "Senin, 12 Januari 2027 pukul 08.00 WIB" in t's own location: the
 // caller chooses the zone (the batch's, or the agency's) with t.In.
 func (c *Texts) DateTime(t time.Time) string {

@@ -48,6 +48,7 @@ type batchRow struct {
 	RegOpensAt  time.Time
 	RegClosesAt time.Time
 	Status      string
+	Revision    int
 	Trainers    string // "Name A;Name B"
 	// ChangedInChatAt is set by /ubahjadwal and cleared once an imported file agrees with
 	// the batch again; until then an import leaves the batch alone.
@@ -65,7 +66,7 @@ func (r batchRow) domain() flows.Batch {
 	return flows.Batch{ID: r.ID, CourseID: r.CourseID, Name: r.Name, StartsAt: r.StartsAt, EndsAt: r.EndsAt,
 		TimeZone: r.TimeZone, Location: r.Location, OnlineURL: r.OnlineURL, Quota: r.Quota,
 		RegOpensAt: r.RegOpensAt, RegClosesAt: r.RegClosesAt, Status: flows.BatchStatus(r.Status),
-		Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting}
+		Revision: r.Revision, Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting}
 }
 
 // courseColumns and batchColumns are the columns of a course c and a batch b, in the order of
@@ -73,7 +74,7 @@ func (r batchRow) domain() flows.Batch {
 const (
 	courseColumns = `c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key`
 	batchColumns  = `b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota,
-		b.reg_opens_at, b.reg_closes_at, b.status, b.trainers`
+		b.reg_opens_at, b.reg_closes_at, b.status, b.revision, b.trainers`
 )
 
 func (r *courseRow) fields() []any {
@@ -82,7 +83,7 @@ func (r *courseRow) fields() []any {
 
 func (r *batchRow) fields() []any {
 	return []any{&r.ID, &r.CourseID, &r.Name, &r.StartsAt, &r.EndsAt, &r.TimeZone, &r.Location, &r.OnlineURL, &r.Quota,
-		&r.RegOpensAt, &r.RegClosesAt, &r.Status, &r.Trainers}
+		&r.RegOpensAt, &r.RegClosesAt, &r.Status, &r.Revision, &r.Trainers}
 }
 
 // Names (a batch's trainers) are stored as the catalogue writes them: separated by ";".

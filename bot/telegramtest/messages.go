@@ -164,6 +164,7 @@ func (s *Server) send(p params, st *stored) (any, *apiError) {
 	st.ID, st.ChatID, st.date = c.lastID, c.id, int(time.Now().Unix())
 	c.msgs = append(c.msgs, st)
 	c.record(st.Message)
+	s.checkKeyboard(st.Message)
 	s.notify()
 	return c.model(st), nil
 }
@@ -200,6 +201,7 @@ func (s *Server) edit(p params, method string, change func(m *Message) *apiError
 	next.Edited, next.Method = true, method
 	st.Message = next
 	c.record(next)
+	s.checkKeyboard(next)
 	s.notify()
 	return c.model(st), nil
 }

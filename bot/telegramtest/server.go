@@ -45,6 +45,10 @@ type Server struct {
 	wg         sync.WaitGroup // dispatcher and webhook deliveries
 	rateLimits bool
 	retryDelay time.Duration
+	// keyboardRule judges every inline keyboard sent or edited in; what it refuses fails the
+	// test at its end (WithKeyboardRule).
+	keyboardRule     func([][]Button) error
+	keyboardProblems map[string]bool
 	wait       time.Duration // bound of Next and WaitIdle: waitLimit, shorter in this package's tests
 
 	mu      sync.Mutex
@@ -94,6 +98,32 @@ func WithRateLimits() Option { return func(s *Server) { s.rateLimits = true } }
 // WithWebhookRetryDelay sets how long the server waits before redelivering an update
 // whose webhook answer was not 2xx (default 50ms; Telegram waits longer, tests should not).
 func WithWebhookRetryDelay(d time.Duration) Option { return func(s *Server) { s.retryDelay = d } }
+
+// WithKeyboardRule has every inline keyboard the bot sends or edits in judged by rule; each
+// distinct refusal fails the test when it ends. Telegram accepts any label: what a phone can
+// show is the tests' rule, not the Bot API's.
+func WithKeyboardRule(rule func([][]Button) error) Option {
+	return func(s *Server) {
+		s.keyboardRule, s.keyboardProblems = rule, map[string]bool{}
+		s.t.Cleanup(func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for p := range s.keyboardProblems {
+				s.t.Errorf("inline keyboard: %s", p)
+			}
+		})
+	}
+}
+
+// checkKeyboard applies the keyboard rule to a message sent or edited; s.mu is held.
+func (s *Server) checkKeyboard(m Message) {
+	if s.keyboardRule == nil || len(m.Buttons) == 0 {
+		return
+	}
+	if err := s.keyboardRule(m.Buttons); err != nil {
+		s.keyboardProblems[err.Error()] = true
+	}
+}
 
 // NewServer starts a fake Bot API on 127.0.0.1; t.Cleanup closes it.
 func NewServer(t testing.TB, opts ...Option) *Server {

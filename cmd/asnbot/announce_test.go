@@ -119,9 +119,9 @@ func TestAnnouncementAudiences(t *testing.T) {
 	}{
 		{"everyone", "", []string{"👥 Semua peserta"}, everyone},
 		{"a course", "SRN-01", []string{"📚 Satu pelatihan"}, []*telegramtest.User{f.ayu, f.bima, f.citra, f.dedi}},
-		{"a batch's seats", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · Selasa, 22 Desember 2026", "✅ Terdaftar"}, []*telegramtest.User{f.ayu, f.bima}},
-		{"a batch's waiting list", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · Selasa, 22 Desember 2026", "⏳ Daftar tunggu"}, []*telegramtest.User{f.citra}},
-		{"a whole batch", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · Selasa, 22 Desember 2026", "👥 Keduanya"}, []*telegramtest.User{f.ayu, f.bima, f.citra}},
+		{"a batch's seats", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · 22 Des 2026", "✅ Terdaftar"}, []*telegramtest.User{f.ayu, f.bima}},
+		{"a batch's waiting list", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · 22 Des 2026", "⏳ Daftar tunggu"}, []*telegramtest.User{f.citra}},
+		{"a whole batch", "SRN-01", []string{"🎓 Satu angkatan", "Angkatan I · 22 Des 2026", "👥 Keduanya"}, []*telegramtest.User{f.ayu, f.bima, f.citra}},
 		{"an agency in any spelling", "", []string{"🏢 Satu instansi", "Pemprov Jateng (4)"}, []*telegramtest.User{f.citra, f.dedi, f.eka, f.fia}},
 	}
 	for i, tc := range cases {
@@ -155,7 +155,7 @@ func TestAnnouncementAudiences(t *testing.T) {
 		f.ayu.ID, f.batch1).Scan(&ayuSeat)
 	h.db.Gorm().Exec("INSERT INTO survey_completions (survey_id, enrolment_id, submitted_at) SELECT id, ?, now() FROM surveys WHERE batch_id = ?",
 		ayuSeat, f.batch1)
-	m := f.audience(t, "SRN-01", "📝 Belum isi survei", "Angkatan I · Selasa, 22 Desember 2026")
+	m := f.audience(t, "SRN-01", "📝 Belum isi survei", "Angkatan I · 22 Des 2026")
 	if !strings.Contains(m.Text, "1 orang") || !strings.Contains(m.Text, "belum mengisi survei") {
 		t.Fatalf("survey audience: %q", m.Text)
 	}
@@ -167,7 +167,7 @@ func TestAnnouncementAudiences(t *testing.T) {
 	expect(t, a, "dibatalkan")
 
 	// Nobody: Angkatan II has no waiting list.
-	m = f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan II · Kamis, 21 Januari 2027", "⏳ Daftar tunggu")
+	m = f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan II · 21 Jan 2027", "⏳ Daftar tunggu")
 	if !strings.Contains(m.Text, "Tidak ada penerima") || !hasButton(m, "👥 Semua peserta") {
 		t.Fatalf("an empty audience: %q", m.Text)
 	}
@@ -189,7 +189,7 @@ func TestAnnouncementPreviewMediaAndReport(t *testing.T) {
 	h, a := f.h, f.admin
 	f.bima.Block()
 
-	f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan I · Selasa, 22 Desember 2026", "👥 Keduanya")
+	f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan I · 22 Des 2026", "👥 Keduanya")
 	a.Send("Halo {nip}")
 	expect(t, a, "{nip}", "tidak dikenal")
 	text := "Yth. {nama}, {pelatihan} {angkatan} mulai {mulai}. Jadwal: https://example.org/jadwal"
@@ -232,7 +232,7 @@ func TestAnnouncementPreviewMediaAndReport(t *testing.T) {
 	}
 
 	// A photo with a caption, to the seats; the preview is the photo as it will go.
-	f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan I · Selasa, 22 Desember 2026", "✅ Terdaftar")
+	f.audience(t, "SRN-01", "🎓 Satu angkatan", "Angkatan I · 22 Des 2026", "✅ Terdaftar")
 	a.SendPhotoCaption("Denah ruang {angkatan}")
 	photo := a.Next(t)
 	if photo.Photo == nil || photo.Caption != "Denah ruang Angkatan I" {

@@ -109,8 +109,9 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	register(t, a, validNIP)
 
 	a.Send("/katalog")
-	list := expect(t, a, "Katalog Pelatihan", "Analisis Jabatan dan Beban Kerja", "32 JP")
-	a.Press(t, list, "1. Analisis Jabatan dan Beban Kerja")
+	list := expect(t, a, "Katalog Pelatihan", "1. Analisis Jabatan dan Beban Kerja", "32 JP", "Klasikal · 📍 Semarang",
+		"🗓 Selasa, 22 Desember 2026 · sisa 1 tempat")
+	a.Press(t, list, "1")
 	detail := expect(t, a, "TEK-ANJAB", "Angkatan I", "Kampus BPSDM", "Sisa tempat 1 dari 1",
 		"Selasa, 22 Desember 2026 pukul 08.00 WIB")
 	if !detail.Edited {
@@ -138,12 +139,19 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	expect(t, b, "urutan ke-1 daftar tunggu")
 
 	a.Send("/saya")
-	mine := expect(t, a, "Pelatihan Saya", "Akan datang", "Analisis Jabatan")
-	if !strings.HasPrefix(mine.Buttons[0][0].Text, "❌ Batalkan Analisis Jabatan") {
-		t.Fatalf("no cancel button: %v", mine.ButtonTexts())
+	mine := expect(t, a, "Pelatihan Saya", "Akan datang", "1. Analisis Jabatan dan Beban Kerja — Angkatan I")
+	if strings.Contains(strings.Join(mine.ButtonTexts(), " "), "Batalkan") {
+		t.Errorf("cancelling is the first thing shown: %v", mine.ButtonTexts())
 	}
-	a.Press(t, mine, mine.Buttons[0][0].Text)
-	ask := expect(t, a, "Batalkan pendaftaran")
+	a.Press(t, mine, "1")
+	page := expect(t, a, "Analisis Jabatan dan Beban Kerja", "Status: terdaftar", "Selasa, 22 Desember 2026 pukul 08.00 WIB",
+		"Kampus BPSDM", "Buka peta", "32 JP")
+	a.Press(t, page, "❌ Batalkan pendaftaran")
+	ask := expect(t, a, "Batalkan pendaftaran", "diberikan kepada peserta berikutnya")
+	a.Press(t, ask, "⬅️ Kembali")
+	page = expect(t, a, "Status: terdaftar")
+	a.Press(t, page, "❌ Batalkan pendaftaran")
+	ask = expect(t, a, "Batalkan pendaftaran")
 	a.Press(t, ask, "❌ Ya, batalkan")
 	expect(t, a, "sudah dibatalkan")
 	expect(t, b, "Kabar baik", "terdaftar", "Angkatan I")
@@ -258,9 +266,14 @@ func TestCatalogPagesFiltersAndSearch(t *testing.T) {
 	u := h.tg.User(newUserID(), "Fitri")
 	register(t, u, validNIP)
 	u.Send("/katalog")
-	page := expect(t, u, "12 pelatihan", "halaman 1/3", "Pelatihan Nomor 00")
-	if n := len(page.Buttons); n != 5+1+1+1 {
+	page := expect(t, u, "12 pelatihan", "halaman 1/3", "1. Pelatihan Nomor 00", "Daring · 💻 daring", "2. Pelatihan Nomor 01",
+		"Klasikal · 📍 Semarang", "sisa 20 tempat")
+	// One row of numbers, the pages, the filters, the menu.
+	if n := len(page.Buttons); n != 1+1+1+1 || strings.Join(page.ButtonTexts()[:5], " ") != "1 2 3 4 5" {
 		t.Errorf("%d button rows: %v", n, page.ButtonTexts())
+	}
+	if page.Buttons[0][1].CallbackData != "k:c:C-01" {
+		t.Errorf("button 2 opens %q", page.Buttons[0][1].CallbackData)
 	}
 	u.Press(t, page, "Berikutnya ▶️")
 	page = expect(t, u, "halaman 2/3")

@@ -47,6 +47,8 @@ var testNow = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
 // newHarness starts the bot. extra environment variables override the defaults.
 func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Option) *harness {
 	t.Helper()
+	// Every inline keyboard of every test is checked against what a 360-px phone shows.
+	opts = append([]telegramtest.Option{telegramtest.WithKeyboardRule(labelsFit)}, opts...)
 	h := &harness{t: t, tg: telegramtest.NewServer(t, opts...), clock: &clock{now: testNow}}
 	dbURL := storagetest.MigratedURL(t)
 	h.env = map[string]string{
