@@ -14,6 +14,7 @@ type Store interface {
 	Participants
 	Courses
 	Enrolments
+	Seats
 	Admin
 	Surveys
 	Staff

@@ -28,6 +28,9 @@ type Enrolment struct {
 	ParticipantID int64
 	Status        EnrolmentStatus
 	Position      int // place on the waiting list, from 1
+	// OfferUntil is the deadline of the open offer of a seat moved up from the waiting list
+	// ("Masih bisa ikut?"); zero when the seat is confirmed or was never offered.
+	OfferUntil time.Time
 	CreatedAt     time.Time
 	Existing      bool // Enrol found this enrolment already there (a second tap)
 	Course        Course

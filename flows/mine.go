@@ -154,10 +154,15 @@ func (c *conv) detailReply(e Enrolment) Reply {
 		status = T("saya.status_batal_angkatan")
 	case e.Status == Waiting:
 		status = T("saya.status_tunggu", "Position", e.Position)
+	case e.Status == Registered && !e.OfferUntil.IsZero():
+		status = T("tawaran.menunggu_jawaban", "Deadline", e.OfferUntil.In(z))
 	default:
 		status = T("saya.status", "Status", T("status."+string(e.Status)))
 	}
 	var rows [][]Button
+	if e.Status == Registered && !e.OfferUntil.IsZero() {
+		rows = append(rows, []Button{Btn("tawaran.ya", cb(nsMine, "ok", e.ID))})
+	}
 	if seat && b.Status != BatchCancelled && now.Before(b.EndsAt) {
 		rows = append(rows, []Button{Btn("saya.kalender", cb(nsMine, "k", e.ID))})
 	}

@@ -16,11 +16,15 @@ var noticeKinds = []noticeKind{
 	kindOf(checkBatchCancel),
 	kindOf(checkSurveyInvitation),
 	kindOf(checkSurveyNudge),
+	kindOf(checkOfferExpiry),
 }
 
 // PromotionNotice tells a participant they moved up from the waiting list into a seat.
 type PromotionNotice struct {
 	EnrolmentID int64 `json:"enrolment_id"`
+	// Offer is the deadline of the seat's offer ("Masih bisa ikut?"); zero for a seat given
+	// outright, too near the start to ask.
+	Offer time.Time `json:"offer,omitzero"`
 	uniqueByArgs
 }
 
@@ -29,10 +33,18 @@ func (PromotionNotice) Kind() string       { return "promotion_notice" }
 func (n PromotionNotice) enrolment() int64 { return n.EnrolmentID }
 
 // checkPromotion: the news and the calendar file, while the seat is still theirs.
-func checkPromotion(_ context.Context, _ PromotionNotice, d Due) (Letter, error) {
+func checkPromotion(_ context.Context, n PromotionNotice, d Due) (Letter, error) {
 	e := d.Enrolment
 	if e.Status != Registered {
 		return Letter{}, nil
+	}
+	if !n.Offer.IsZero() {
+		// Held while they are asked whether they still come. Once answered or expired there is
+		// nothing left to ask (a confirmation sends its own calendar file).
+		if !e.OfferUntil.Equal(n.Offer) {
+			return Letter{}, nil
+		}
+		return Letter{Replies: []Reply{offerReply(d)}}, nil
 	}
 	z := e.Batch.Zone()
 	return Letter{Replies: []Reply{

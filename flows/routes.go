@@ -168,6 +168,7 @@ func routes() table {
 			button("s:l", member, (*conv).myTrainingsPage),
 			button("s:d", member, (*conv).trainingDetail),
 			button("s:k", member, (*conv).calendarAgain),
+			button("s:ok", member, (*conv).confirmSeat),
 			button("s:x", member, (*conv).askCancel),
 			button("s:y", member, (*conv).cancelEnrolment),
 

@@ -14,14 +14,15 @@ import (
 )
 
 type enrolmentRow struct {
-	ID            int64 `gorm:"primaryKey"`
-	ParticipantID int64
-	BatchID       int64
-	Status        string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	CancelledAt   *time.Time
-	Queued        int64 `gorm:"<-:false"` // the place in line's order: written by the database
+	ID             int64 `gorm:"primaryKey"`
+	ParticipantID  int64
+	BatchID        int64
+	Status         string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CancelledAt    *time.Time
+	OfferExpiresAt *time.Time // the open offer's deadline (flows.Enrolment.OfferUntil)
+	Queued         int64      `gorm:"<-:false"` // the place in line's order: written by the database
 }
 
 func (enrolmentRow) TableName() string { return "enrolments" }
@@ -188,6 +189,9 @@ func (db *DB) loadEnrolment(tx *gorm.DB, r enrolmentRow) (flows.Enrolment, error
 	}
 	e := flows.Enrolment{ID: r.ID, ParticipantID: r.ParticipantID, Status: flows.EnrolmentStatus(r.Status),
 		CreatedAt: r.CreatedAt, Course: bc.Course.domain(), Batch: bc.Batch.domain()}
+	if r.OfferExpiresAt != nil && e.Status == flows.Registered {
+		e.OfferUntil = *r.OfferExpiresAt
+	}
 	if e.Status == flows.Waiting {
 		var ahead int64
 		err := tx.Model(&enrolmentRow{}).Where("batch_id = ? AND status = 'daftar_tunggu' AND queued <= ?", r.BatchID, r.Queued).Count(&ahead).Error
@@ -258,7 +262,9 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 		if err := db.dropSeatJobs(tx, []int64{r.ID}); err != nil {
 			return err
 		}
-		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
+		// A declined offer is no longer open: only an expiry keeps its deadline.
+		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now,
+			"offer_expires_at": nil, "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel")
 		}
 		var err error
@@ -303,9 +309,18 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 	if err != nil {
 		return nil, mapErr(err, "first waiting")
 	}
-	if err := tx.Model(&next).Updates(map[string]any{"status": string(flows.Registered), "updated_at": now}).Error; err != nil {
+	// The seat is held while they are asked whether they still come, unless the start is too
+	// near to ask.
+	deadline := flows.OfferDeadline(now, b.domain())
+	var offer *time.Time
+	if !deadline.IsZero() {
+		offer = &deadline
+	}
+	if err := tx.Model(&next).Updates(map[string]any{"status": string(flows.Registered), "offer_expires_at": offer,
+		"updated_at": now}).Error; err != nil {
 		return nil, mapErr(err, "promote")
 	}
+	next.Status, next.OfferExpiresAt = string(flows.Registered), offer
 	e, err := db.loadEnrolment(tx, next)
 	if err != nil {
 		return nil, err
@@ -315,9 +330,80 @@ func (db *DB) promote(tx *gorm.DB, b batchRow, now time.Time) (*flows.Promotion,
 		return nil, mapErr(err, "promoted participant")
 	}
 	// The news of the seat, and its reminders, are planned with the promotion.
-	jobs := db.seatJobs([]river.InsertManyParams{{Args: flows.PromotionNotice{EnrolmentID: next.ID}}}, next.ID, e.Batch, now)
+	jobs := db.seatJobs([]river.InsertManyParams{{Args: flows.PromotionNotice{EnrolmentID: next.ID, Offer: deadline}}}, next.ID, e.Batch, now)
+	if offer != nil {
+		jobs = append(jobs, river.InsertManyParams{Args: flows.OfferExpiry{EnrolmentID: next.ID, Deadline: deadline},
+			InsertOpts: &river.InsertOpts{ScheduledAt: deadline}})
+	}
 	if err := db.plan(tx.Statement.Context, tx, jobs...); err != nil {
 		return nil, err
 	}
 	return &flows.Promotion{Enrolment: e, ChatID: p.ChatID, Name: p.Name}, nil
+}
+
+// ConfirmSeat implements flows.Seats.
+func (db *DB) ConfirmSeat(ctx context.Context, participantID, enrolmentID int64, now time.Time) (flows.Enrolment, bool, error) {
+	var out flows.Enrolment
+	var confirmed bool
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r enrolmentRow
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND participant_id = ?", enrolmentID, participantID).Take(&r).Error
+		if err != nil {
+			return mapErr(err, "enrolment")
+		}
+		// Before the deadline only: after it the expiry, due or running, passes the seat on.
+		if r.Status == string(flows.Registered) && r.OfferExpiresAt != nil && now.Before(*r.OfferExpiresAt) {
+			if err := tx.Model(&r).Updates(map[string]any{"offer_expires_at": nil, "updated_at": now}).Error; err != nil {
+				return mapErr(err, "confirm seat")
+			}
+			r.OfferExpiresAt, confirmed = nil, true
+		}
+		out, err = db.loadEnrolment(tx, r)
+		return err
+	})
+	return out, confirmed, err
+}
+
+// ExpireOffer implements flows.Seats. The locks are taken in Cancel's order (participant,
+// batch, enrolment), so an expiry and the holder's own cancellation cannot deadlock.
+func (db *DB) ExpireOffer(ctx context.Context, enrolmentID int64, deadline, now time.Time) (bool, error) {
+	var expired bool
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r enrolmentRow
+		if err := tx.Where("id = ?", enrolmentID).Take(&r).Error; err != nil {
+			return mapErr(err, "enrolment")
+		}
+		var p participantRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", r.ParticipantID).Take(&p).Error; err != nil {
+			return mapErr(err, "lock participant")
+		}
+		var b batchRow
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		if err := tx.Where("id = ?", r.ID).Take(&r).Error; err != nil {
+			return mapErr(err, "enrolment")
+		}
+		ours := r.OfferExpiresAt != nil && r.OfferExpiresAt.Equal(deadline)
+		if r.Status == string(flows.Cancelled) && ours {
+			expired = true // a run before this one passed the seat on; its message may not have gone
+			return nil
+		}
+		if r.Status != string(flows.Registered) || !ours || now.Before(deadline) {
+			return nil // confirmed, declined, or not yet due
+		}
+		if err := db.dropSeatJobs(tx, []int64{r.ID}); err != nil {
+			return err
+		}
+		if err := tx.Model(&r).Updates(map[string]any{"status": string(flows.Cancelled), "cancelled_at": now, "updated_at": now}).Error; err != nil {
+			return mapErr(err, "expire offer")
+		}
+		expired = true
+		if b.Status == string(flows.BatchOpen) && now.Before(b.StartsAt) {
+			_, err := db.promote(tx, b, now)
+			return err
+		}
+		return nil
+	})
+	return expired, err
 }

@@ -103,7 +103,7 @@ func (h *harness) seedParticipant(u *telegramtest.User, n int) {
 
 func TestEnrolCancelAndPromote(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, nil)
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
 	h.seed(course("TEK-ANJAB", "Analisis Jabatan dan Beban Kerja", batch("Angkatan I", 30, 3, 1)))
 	a := h.tg.User(newUserID(), "Ani")
 	register(t, a, validNIP)
@@ -154,7 +154,9 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	ask = expect(t, a, "Batalkan pendaftaran")
 	a.Press(t, ask, "❌ Ya, batalkan")
 	expect(t, a, "sudah dibatalkan")
-	expect(t, b, "Kabar baik", "terdaftar", "Angkatan I")
+	offer := expect(t, b, "Kabar baik", "Masih bisa ikut?", "Angkatan I")
+	b.Press(t, offer, "✅ Ya, saya ikut")
+	expect(t, b, "tempat Anda sudah pasti", "Angkatan I")
 	if m := b.Next(t); m.Document == nil {
 		t.Errorf("the promoted participant got no calendar file: %+v", m)
 	}

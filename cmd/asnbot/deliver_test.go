@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"strings"
@@ -42,7 +43,9 @@ func TestPromotionNoticeIsDurableAndSentOnce(t *testing.T) {
 	if _, promo, err := h.db.Cancel(ctx, pa.ID, first.ID, testNow); err != nil || promo == nil {
 		t.Fatalf("cancel: %+v %v", promo, err)
 	}
-	expect(t, b, "Kabar baik", "Keuangan Daerah")
+	offer := expect(t, b, "Kabar baik", "Keuangan Daerah", "Masih bisa ikut?")
+	b.Press(t, offer, "✅ Ya, saya ikut")
+	expect(t, b, "tempat Anda sudah pasti")
 	if m := b.Next(t); m.Document == nil {
 		t.Fatalf("no calendar file: %+v", m)
 	}
@@ -55,7 +58,12 @@ func TestPromotionNoticeIsDurableAndSentOnce(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	courier := &bot.Courier{Records: h.db, Now: h.clock.Now, Sender: &bot.Sender{API: api,
 		R: bot.NewRenderer(locales.MustLoad()), M: bot.NewMetrics(prometheus.NewRegistry()), Log: quiet}}
-	job, ok := flows.DeliveryOf(flows.PromotionNotice{EnrolmentID: waiting.ID}, testNow, 0)
+	planned := h.jobArgs(t, "promotion_notice")
+	var again flows.PromotionNotice
+	if err := json.Unmarshal(planned, &again); err != nil || again.EnrolmentID != waiting.ID || again.Offer.IsZero() {
+		t.Fatalf("the promotion notice planned: %s %v", planned, err)
+	}
+	job, ok := flows.DeliveryOf(again, testNow, 0)
 	if !ok {
 		t.Fatal("the promotion notice is not declared")
 	}
@@ -63,13 +71,28 @@ func TestPromotionNoticeIsDurableAndSentOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.tg.WaitIdle(t)
-	n := 0
+	// The offer, confirmed since, is the one message (edited in place); the calendar is the
+	// confirmation's.
+	n, files := 0, 0
 	for _, m := range b.Messages() {
-		if strings.Contains(m.Text, "Kabar baik") {
+		if strings.Contains(m.Text, "sudah pasti") || strings.Contains(m.Text, "Kabar baik") {
 			n++
 		}
+		if m.Document != nil {
+			files++
+		}
 	}
-	if n != 1 {
-		t.Errorf("the notice was sent %d times", n)
+	if n != 1 || files != 1 {
+		t.Errorf("the notice was sent %d times, %d calendar files", n, files)
 	}
+}
+
+// jobArgs is the arguments of the latest job of a kind, as River stores them.
+func (h *harness) jobArgs(t *testing.T, kind string) []byte {
+	t.Helper()
+	var args string
+	if err := h.db.Gorm().Raw("SELECT args::text FROM river_job WHERE kind = ? ORDER BY id DESC LIMIT 1", kind).Scan(&args).Error; err != nil || args == "" {
+		t.Fatalf("no %s job: %v", kind, err)
+	}
+	return []byte(args)
 }
