@@ -116,3 +116,32 @@ func shown(s string) string {
 	}
 	return s
 }
+
+// FormatPhone writes a stored number the way Indonesians write it: "+6281234567891" as
+// "0812-3456-7891" (the trunk 0, then groups of four, none shorter than three). A landline's
+// area code is one to three digits, which no pattern can tell, so it gets the trunk 0 only
+// ("0247654321"). A foreign number, or anything NormalizePhone did not store, is returned as
+// it is.
+func FormatPhone(stored string) string {
+	rest, ok := strings.CutPrefix(stored, "+62")
+	if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" {
+		return stored
+	}
+	local := "0" + rest
+	if rest[0] != '8' || len(local) < 10 {
+		return local
+	}
+	groups := []string{local[:4]}
+	for r := local[4:]; r != ""; {
+		n := 4 // no group shorter than three: 0812-345-678, 0812-3456-78901
+		switch {
+		case len(r) <= 5:
+			n = len(r)
+		case len(r) == 6:
+			n = 3
+		}
+		groups = append(groups, r[:n])
+		r = r[n:]
+	}
+	return strings.Join(groups, "-")
+}

@@ -167,3 +167,26 @@ func FuzzNormalizePhone(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"+6281234567891":  "0812-3456-7891",
+		"+628123456789":   "0812-3456-789",
+		"+62812345678":    "0812-345-678",
+		"+62812345678901": "0812-3456-78901",
+		"+62247654321":    "0247654321",
+		"+447911123456":   "+447911123456",
+		"":                "",
+		"+62":             "+62",
+	} {
+		if got := FormatPhone(in); got != want {
+			t.Errorf("FormatPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// What it writes reads back as the same number.
+	for _, s := range []string{"+6281234567891", "+628123456789", "+62812345678", "+62812345678901"} {
+		if back, p := NormalizePhone(FormatPhone(s)); p != nil || back != s {
+			t.Errorf("%q → %q → %q %v", s, FormatPhone(s), back, p)
+		}
+	}
+}
