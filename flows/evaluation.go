@@ -88,6 +88,8 @@ type Surveys interface {
 	Submitted(ctx context.Context, surveyID, enrolmentID int64) (bool, error)
 	// PendingSurveys lists the open surveys the participant may still answer.
 	PendingSurveys(ctx context.Context, participantID int64, now time.Time) ([]PendingSurvey, error)
+	// CountPendingSurveys is how many PendingSurveys would list, for the main menu.
+	CountPendingSurveys(ctx context.Context, participantID int64, now time.Time) (int, error)
 	// OpenSurveyNow opens a batch's survey at once and invites everyone holding a seat;
 	// it returns how many are invited.
 	OpenSurveyNow(ctx context.Context, batchID int64, now time.Time, by Actor) (int, error)

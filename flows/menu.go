@@ -1,6 +1,9 @@
 package flows
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // menu is the main menu: every flow ends here, and "Kembali" leads here.
 func (c *conv) menu() Reply {
@@ -8,14 +11,18 @@ func (c *conv) menu() Reply {
 	if c.p != nil {
 		name = c.p.Name
 	}
-	return Reply{
-		Text: T("menu.judul", "Name", name),
-		Buttons: [][]Button{
-			{Btn("menu.katalog", cb(nsMenu, "katalog")), Btn("menu.saya", cb(nsMenu, "saya"))},
-			{Btn("menu.survei", cb(nsMenu, "survei")), Btn("menu.profil", cb(nsMenu, "profil"))},
-			{Btn("menu.bantuan", cb(nsMenu, "bantuan"))},
-		},
+	rows := [][]Button{
+		{Btn("menu.katalog", cb(nsMenu, "katalog")), Btn("menu.saya", cb(nsMenu, "saya"))},
+		{Btn("menu.profil", cb(nsMenu, "profil")), Btn("menu.bantuan", cb(nsMenu, "bantuan"))},
 	}
+	// "Survei" only when there is one to answer: a button that leads to "nothing here" is
+	// noise. When the count cannot be read the button stays; /survei then says what is wrong.
+	if c.p != nil {
+		if n, err := c.e.store.CountPendingSurveys(c.ctx, c.p.ID, c.e.now()); err != nil || n > 0 {
+			rows = slices.Insert(rows, 1, []Button{{Label: T("menu.survei", "N", max(n, 0)), Data: cb(nsMenu, "survei")}})
+		}
+	}
+	return Reply{Text: T("menu.judul", "Name", name), Buttons: rows}
 }
 
 // homeButton leads back to the main menu.

@@ -211,6 +211,20 @@ type pendingRow struct {
 	Answered      int
 }
 
+// pendingWhere selects the enrolments of a participant (?) with an open survey (closing
+// after ?) they have not submitted: PendingSurveys and its count.
+const pendingWhere = `e.participant_id = ? AND e.status IN ? AND s.closes_at > ?
+	AND NOT EXISTS (SELECT 1 FROM survey_completions c WHERE c.survey_id = s.id AND c.enrolment_id = e.id)`
+
+// CountPendingSurveys implements flows.Surveys: one indexed count, as the main menu shows
+// "Survei" only when there is one to answer.
+func (db *DB) CountPendingSurveys(ctx context.Context, participantID int64, now time.Time) (int, error) {
+	var n int
+	err := db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM enrolments e JOIN surveys s ON s.batch_id = e.batch_id
+		WHERE `+pendingWhere, participantID, seatStatuses, now.UTC()).Scan(&n).Error
+	return n, mapErr(err, "count pending surveys")
+}
+
 // PendingSurveys implements flows.Surveys.
 func (db *DB) PendingSurveys(ctx context.Context, participantID int64, now time.Time) ([]flows.PendingSurvey, error) {
 	g := db.gorm.WithContext(ctx)
@@ -218,8 +232,7 @@ func (db *DB) PendingSurveys(ctx context.Context, participantID int64, now time.
 	err := g.Raw(`SELECT e.*, COALESCE((SELECT count(*) FROM jsonb_object_keys(p.answers)), 0) AS answered
 		FROM enrolments e JOIN surveys s ON s.batch_id = e.batch_id
 		LEFT JOIN survey_progress p ON p.enrolment_id = e.id
-		WHERE e.participant_id = ? AND e.status IN ? AND s.closes_at > ?
-			AND NOT EXISTS (SELECT 1 FROM survey_completions c WHERE c.survey_id = s.id AND c.enrolment_id = e.id)
+		WHERE `+pendingWhere+`
 		ORDER BY s.closes_at, e.id`, participantID, seatStatuses, now.UTC()).Scan(&rows).Error
 	if err != nil {
 		return nil, mapErr(err, "pending surveys")

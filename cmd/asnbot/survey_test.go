@@ -235,6 +235,10 @@ func TestDefaultSurveyWithTwoTrainers(t *testing.T) {
 
 	inv := nextWith(t, ayu, "Evaluasi pelatihan")
 	expectText(t, inv, "Analisis Kebijakan", "26 pertanyaan")
+	ayu.Send("/menu")
+	if m := expect(t, ayu, "Menu Utama"); !hasButton(m, "📝 Isi survei (1)") {
+		t.Errorf("the menu does not lead to the survey: %v", m.ButtonTexts())
+	}
 	ayu.Press(t, inv, "📝 Isi survei")
 	q := expect(t, ayu, "Pertanyaan 1 dari 26", "Penyelenggaraan", "Materi pelatihan sesuai", "1 = Sangat tidak setuju · 4 = Sangat setuju")
 	if got := q.ButtonTexts(); !slices.Equal(got, []string{"1", "2", "3", "4"}) {
@@ -301,6 +305,10 @@ func TestDefaultSurveyWithTwoTrainers(t *testing.T) {
 	expect(t, ayu, "sudah Anda kirim")
 	ayu.Send("/survei")
 	expect(t, ayu, "Belum ada survei")
+	ayu.Send("/menu")
+	if m := expect(t, ayu, "Menu Utama"); strings.Contains(strings.Join(m.ButtonTexts(), "|"), "survei") {
+		t.Errorf("the menu still offers the survey she sent: %v", m.ButtonTexts())
+	}
 
 	var linked, stored, done int64
 	h.db.Gorm().Raw("SELECT count(*) FROM survey_responses WHERE enrolment_id IS NOT NULL").Scan(&linked)
