@@ -107,6 +107,20 @@ func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 				return nil, fmt.Errorf("argument %s: %w", k, err)
 			}
 			out[k] = locales.HTML(s)
+		case flows.List:
+			items := make([]string, 0, len(v))
+			for _, t := range v {
+				s, err := r.HTML(t)
+				if err != nil {
+					return nil, fmt.Errorf("argument %s: %w", k, err)
+				}
+				items = append(items, s)
+			}
+			and, err := r.HTML(flows.T("umum.dan"))
+			if err != nil {
+				return nil, fmt.Errorf("argument %s: %w", k, err)
+			}
+			out[k] = locales.HTML(joinList(items, and))
 		case []flows.Text:
 			lines := make([]string, 0, len(v))
 			for _, t := range v {
@@ -197,4 +211,17 @@ func fitMessage(s string) string {
 		r = r[:len(r)*9/10]
 	}
 	return html.EscapeString(string(r)) + " …"
+}
+
+// joinList writes items as a sentence does: "a", "a dan b", "a, b, dan c".
+func joinList(items []string, and string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	case 2:
+		return items[0] + " " + and + " " + items[1]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + ", " + and + " " + items[len(items)-1]
 }

@@ -23,3 +23,13 @@ func TestFitMessage(t *testing.T) {
 		t.Error("user text lost its escaping")
 	}
 }
+
+func TestJoinList(t *testing.T) {
+	for want, items := range map[string][]string{
+		"": nil, "a": {"a"}, "a dan b": {"a", "b"}, "a, b, dan c": {"a", "b", "c"},
+	} {
+		if got := joinList(items, "dan"); got != want {
+			t.Errorf("joinList(%q) = %q, want %q", items, got, want)
+		}
+	}
+}

@@ -47,10 +47,22 @@ type Batch struct {
 	Status      BatchStatus
 	// Revision counts the changes of dates or place: a calendar entry sent again carries it,
 	// since a calendar replaces an entry only with one of a higher sequence.
-	Revision   int
+	Revision    int
 	Trainers    []string // evaluated one by one in the survey
 	Registered  int      // live enrolments holding a seat
 	Waiting     int      // on the waiting list
+	Notes       string   // catatan: what to bring or prepare
+	ContactName string   // kontak_nama: whom to ask
+	ContactWA   string   // kontak_wa: their WhatsApp number, international digits ("6281234567891")
+}
+
+// WhatsApp is the link that opens a chat with the batch's contact ("https://wa.me/<digits>",
+// WhatsApp's click-to-chat form), or "" when there is no number.
+func (b Batch) WhatsApp() string {
+	if b.ContactWA == "" {
+		return ""
+	}
+	return "https://wa.me/" + b.ContactWA
 }
 
 // Zone is the location the batch's times are shown in (WIB when the name is unknown).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bpsdm/asnbot/flows/asn"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 	"github.com/bpsdm/asnbot/flows/document"
 )
 
@@ -117,11 +119,37 @@ func (c *conv) enrol() error {
 		key = "daftar_angkatan.sudah"
 	}
 	c.say(Reply{Edit: true, Text: T(key, "Title", e.Course.Title, "Batch", b.Name, "Start", b.StartsAt.In(zone),
-		"End", b.EndsAt.In(zone), "Place", placeText(b)), Buttons: buttons})
+		"End", b.EndsAt.In(zone), "Place", placeText(b)), Parts: []Text{c.nextSteps(e)}, Buttons: buttons})
 	if !e.Existing {
 		c.say(calendarReply(e, now, e.Batch.Revision))
 	}
 	return nil
+}
+
+// nextSteps says, in a few short lines, what happens after a seat is taken: that it is final,
+// the reminders to come, where the online link is, what to prepare, and whom to ask.
+func (c *conv) nextSteps(e Enrolment) Text {
+	b := e.Batch
+	lines := []Text{T("selanjutnya.pasti")}
+	if c.p.RemindersOff {
+		lines = append(lines, T("selanjutnya.pengingat_mati"))
+	} else {
+		lines = append(lines, T("selanjutnya.pengingat", "When", reminderBrief(c.e.rules)))
+	}
+	switch {
+	case b.OnlineURL != "":
+		lines = append(lines, T("selanjutnya.tautan_ada"))
+	case e.Course.Method != catalogfile.MethodClassroom:
+		lines = append(lines, T("selanjutnya.tautan_nanti"))
+	}
+	if b.Notes != "" {
+		lines = append(lines, T("selanjutnya.catatan", "Notes", b.Notes))
+	}
+	if wa := b.WhatsApp(); wa != "" || b.ContactName != "" {
+		lines = append(lines, T("selanjutnya.kontak", "Name", b.ContactName, "URL", wa, "Phone", asn.FormatPhone("+"+b.ContactWA)))
+	}
+	lines = append(lines, T("selanjutnya.batal"))
+	return T("selanjutnya.judul", "Lines", lines)
 }
 
 // refusal explains why an enrolment cannot be made.

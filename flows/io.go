@@ -94,6 +94,9 @@ type Date struct{ time.Time }
 
 func dateOnly(t time.Time) Date { return Date{t} }
 
+// List is an argument shown as a sentence lists things: "a, b, dan c".
+type List []Text
+
 // ShortDate is a day as a button has room for ("22 Des 2026"), in its own location.
 type ShortDate struct{ time.Time }
 

@@ -117,6 +117,25 @@ func ReminderSchedule(rules []ReminderRule) Text {
 	return T("pengingat.jadwal", "Items", parts)
 }
 
+// reminderBrief lists the rules within a sentence: "3 hari sebelumnya pukul 09.00, 1 hari
+// sebelumnya pukul 09.00, dan 1 jam sebelum mulai".
+func reminderBrief(rules []ReminderRule) List {
+	out := make(List, 0, len(rules))
+	for _, r := range rules {
+		switch {
+		case r.Before > 0 && r.Before%time.Hour == 0:
+			out = append(out, T("pengingat.singkat_jam", "N", int(r.Before/time.Hour)))
+		case r.Before > 0:
+			out = append(out, T("pengingat.singkat_menit", "N", int(r.Before/time.Minute)))
+		case r.DaysBefore == 0:
+			out = append(out, T("pengingat.singkat_hari_ini", "At", clockText(r.At)))
+		default:
+			out = append(out, T("pengingat.singkat_hari", "N", r.DaysBefore, "At", clockText(r.At)))
+		}
+	}
+	return out
+}
+
 func clockText(d time.Duration) string {
 	return fmt.Sprintf("%02d.%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

@@ -120,7 +120,12 @@ func TestEnrolCancelAndPromote(t *testing.T) {
 	a.Press(t, detail, "📝 Daftar Angkatan I")
 	confirm := expect(t, a, "Konfirmasi pendaftaran")
 	a.Press(t, confirm, "✅ Ya, daftar")
-	expect(t, a, "Pendaftaran berhasil", "Angkatan I", "Kampus BPSDM")
+	done := expect(t, a, "Pendaftaran berhasil", "Angkatan I", "Kampus BPSDM", "Selanjutnya", "Tempat Anda sudah pasti",
+		"Kami kirim pengingat 3 hari sebelumnya pukul 09.00, 1 hari sebelumnya pukul 09.00, dan 1 jam sebelum mulai.",
+		"batalkan lewat 🗂 Pelatihan Saya")
+	if strings.Contains(done.Text, "Tautan kelas daring") || strings.Contains(done.Text, "WhatsApp") {
+		t.Errorf("a classroom batch without a contact: %q", done.Text)
+	}
 	ics := a.Next(t)
 	if ics.Document == nil || !strings.HasSuffix(ics.Document.Name, ".ics") ||
 		!strings.Contains(string(ics.Document.Content), "BEGIN:VEVENT") ||
