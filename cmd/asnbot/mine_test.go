@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
@@ -129,7 +130,7 @@ func TestMyTrainingsSectionsAndDetail(t *testing.T) {
 func TestOnlineLinkOnlyForParticipants(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	b := batch("Angkatan I", 20, 2, 30)
+	b := batch("Angkatan I", 20, 2, 1)
 	b.Location, b.OnlineURL = "", "https://zoom.example/j/555?pwd=rahasia"
 	c := course("DAR-01", "Webinar Literasi Digital", b)
 	c.Method = catalogfile.MethodOnline
@@ -154,5 +155,33 @@ func TestOnlineLinkOnlyForParticipants(t *testing.T) {
 	expect(t, u, "Pendaftaran berhasil", "https://zoom.example/j/555?pwd=rahasia")
 	if ics := u.Next(t); ics.Document == nil || !strings.Contains(string(ics.Document.Content), "zoom.example") {
 		t.Errorf("the calendar file has no link: %+v", ics)
+	}
+
+	// Someone on the waiting list sees it nowhere; the seat holder gets it with the
+	// reminders, the day before and an hour before.
+	w := h.tg.User(newUserID(), "Wati")
+	h.seedParticipant(w, 7)
+	w.Send("/menu")
+	w.Next(t)
+	pw, _ := h.participant(w.ID)
+	if e, err := h.db.Enrol(context.Background(), pw.ID, h.batchID("DAR-01", "Angkatan I"), testNow); err != nil || e.Status != "daftar_tunggu" {
+		t.Fatalf("the second person: %+v %v", e, err)
+	}
+	for _, at := range []struct {
+		clock time.Time
+		lead  string
+	}{{day(17, 9).Add(time.Minute), "3 hari lagi"}, {day(19, 9).Add(time.Minute), "besok"}, {day(20, 7).Add(time.Minute), "1 jam lagi"}} {
+		h.clock.Set(at.clock)
+		nextWith(t, u, at.lead)
+		if m := u.Last(); !strings.Contains(m.Text, "https://zoom.example/j/555?pwd=rahasia") {
+			t.Errorf("the reminder %q has no link: %q", at.lead, m.Text)
+		}
+	}
+	w.Send("/saya")
+	expect(t, w, "Daftar tunggu")
+	for _, m := range w.Messages() {
+		if strings.Contains(m.Raw, "zoom.example") || strings.Contains(m.Text, "Pengingat") {
+			t.Errorf("the waiting list got %q", m.Text)
+		}
 	}
 }
