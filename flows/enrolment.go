@@ -31,10 +31,10 @@ type Enrolment struct {
 	// OfferUntil is the deadline of the open offer of a seat moved up from the waiting list
 	// ("Masih bisa ikut?"); zero when the seat is confirmed or was never offered.
 	OfferUntil time.Time
-	CreatedAt     time.Time
-	Existing      bool // Enrol found this enrolment already there (a second tap)
-	Course        Course
-	Batch         Batch
+	CreatedAt  time.Time
+	Existing   bool // Enrol found this enrolment already there (a second tap)
+	Course     Course
+	Batch      Batch
 }
 
 // Live reports whether the enrolment still holds or waits for a seat.

@@ -47,7 +47,12 @@ func OfferDeadline(now time.Time, b Batch) time.Time {
 			t, left = t.Add(step), left-step
 		}
 	}
-	if latest := b.StartsAt.Add(-offerMargin); t.After(latest) {
+	// On a whole minute, rounded up: the deadline is shown to the minute ("pukul 19.01") and
+	// compared after a trip through Postgres (microseconds) and JSON.
+	if r := t.Truncate(time.Minute); !r.Equal(t) {
+		t = r.Add(time.Minute)
+	}
+	if latest := b.StartsAt.Add(-offerMargin).Truncate(time.Minute); t.After(latest) {
 		t = latest
 	}
 	if t.Sub(now) < offerMinimum {

@@ -25,6 +25,7 @@ func TestOfferDeadline(t *testing.T) {
 			at(wita, 23, 20, 0)}, // 10.00 WIB is 11.00 WITA: 10 h, then 14 h
 		{"near the start: two hours before it", at(wib, 22, 10, 0), Batch{TimeZone: "Asia/Jakarta", StartsAt: at(wib, 23, 8, 0)},
 			at(wib, 23, 6, 0)},
+		{"on a whole minute, rounded up", at(wib, 22, 10, 0).Add(1500 * time.Millisecond), farBatch, at(wib, 23, 19, 1)},
 		{"too near to ask", at(wib, 22, 10, 0), Batch{TimeZone: "Asia/Jakarta", StartsAt: at(wib, 22, 12, 30)}, time.Time{}},
 	} {
 		got := OfferDeadline(c.now, c.b)

@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unicode"
 
 	"github.com/bpsdm/asnbot/flows/asn"
@@ -45,7 +46,7 @@ func (c *conv) ask(f field, kind asn.Kind) Reply {
 	if c.st.Flow == flowOnboarding && c.st.Back == "" {
 		step = indexOf(f) + 1
 	}
-	r := Reply{Text: T("profil.tanya."+string(f), "Step", step, "Steps", len(profileFields))}
+	r := Reply{Text: T("profil.tanya."+string(f), "Step", step, "Steps", len(profileFields), "Kind", string(kind))}
 	switch f {
 	case fRank:
 		r.Buttons = rankButtons(kind)
@@ -55,11 +56,18 @@ func (c *conv) ask(f field, kind asn.Kind) Reply {
 	return r
 }
 
+// rankButtons are the rank question's buttons. A PPPK picks the numeral alone, four to a row;
+// a PNS first the group (I–IV, "r:G:<group>"), then the grade with its pangkat, one per row
+// (rankGrades): seventeen "III/b – Penata Muda Tingkat I" would not fit a phone.
 func rankButtons(kind asn.Kind) [][]Button {
-	perRow := 2
-	if kind == asn.PPPK {
-		perRow = 4 // "IX": a numeral alone fits four to a row
+	if kind == asn.PNS {
+		row := make([]Button, 0, len(asn.Groups))
+		for _, g := range asn.Groups {
+			row = append(row, Button{Label: Raw(g), Data: cb(nsRank, rankGroup, g)})
+		}
+		return [][]Button{row}
 	}
+	const perRow = 4 // "IX": a numeral alone fits four to a row
 	var rows [][]Button
 	for i, r := range asn.Ranks(kind) {
 		if i%perRow == 0 {
@@ -68,6 +76,31 @@ func rankButtons(kind asn.Kind) [][]Button {
 		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: Raw(rankValue(r)), Data: cb(nsRank, r.Code)})
 	}
 	return rows
+}
+
+// rankGroup is the action of a PNS group's button; no rank has it as its code.
+const rankGroup = "G"
+
+// rankGrades is the second step of a PNS rank: the grades of a group, one per row, and the way
+// back to the groups ("r:G" without a group).
+func rankGrades(group string) [][]Button {
+	var rows [][]Button
+	for _, r := range asn.InGroup(group) {
+		rows = append(rows, []Button{{Label: Raw(r.ShortLabel()), Data: cb(nsRank, r.Code)}})
+	}
+	return append(rows, []Button{Btn("umum.kembali", cb(nsRank, rankGroup))})
+}
+
+// rankStep answers a group's button, or the way back to the groups, by turning the question
+// into the next list in place. It is not an answer: the step stays.
+func (c *conv) rankStep() {
+	r := c.ask(fRank, c.st.Draft.Kind)
+	r.Edit = true
+	if group := c.data.arg(0); slices.Contains(asn.Groups, group) && c.st.Draft.Kind == asn.PNS {
+		r.Text = T("profil.tanya_pangkat", "Group", group)
+		r.Buttons = rankGrades(group)
+	}
+	c.say(r)
 }
 
 // rankValue is a rank where the word "Golongan" already stands before it (the question, the
@@ -85,6 +118,10 @@ func rankValue(r asn.Rank) string {
 func (c *conv) answer(f field) (s State, ok bool, err error) {
 	if c.callback() && c.data.ns != nsRank {
 		return s, false, c.expired()
+	}
+	if f == fRank && c.pressed(nsRank, rankGroup) {
+		c.rankStep()
+		return s, false, nil
 	}
 	s = c.st
 	prob, err := c.accept(f, &s.Draft)
@@ -116,6 +153,20 @@ func (f field) usesButtons() bool { return f == fRank }
 // mean accepted; a Text is a friendly problem to show, with nothing changed.
 func (c *conv) accept(f field, d *Draft) (*Text, error) {
 	in := c.in
+	if f == fRank && in.Kind == KindText {
+		r, err := asn.ParseRank(in.Text, d.Kind)
+		typed := cutRunes(collapseSpaces(in.Text), 20)
+		switch {
+		case errors.Is(err, asn.ErrRankPNS):
+			return ptr(T("profil.salah.golongan_huruf", "Text", typed)), nil
+		case errors.Is(err, asn.ErrRankPPPK):
+			return ptr(T("profil.salah.golongan_pppk", "Text", typed)), nil
+		case err != nil:
+			return ptr(T("profil.salah.golongan", "Text", typed, "PNS", d.Kind == asn.PNS)), nil
+		}
+		d.Rank = r.Code
+		return nil, nil
+	}
 	if f == fRank {
 		if in.Kind != KindCallback || c.data.ns != nsRank {
 			return ptr(T("profil.salah.pilih_tombol")), nil

@@ -49,7 +49,7 @@ type Server struct {
 	// test at its end (WithKeyboardRule).
 	keyboardRule     func([][]Button) error
 	keyboardProblems map[string]bool
-	wait       time.Duration // bound of Next and WaitIdle: waitLimit, shorter in this package's tests
+	wait             time.Duration // bound of Next and WaitIdle: waitLimit, shorter in this package's tests
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every change: a broadcast to waiters

@@ -214,7 +214,7 @@ func onboardRest(b *testing.B, i int, a *actor) {
 	a.send("Pemerintah Provinsi Jawa Tengah", 1)
 	a.send("Dinas Pendidikan dan Kebudayaan", 1)
 	a.send("Analis Kebijakan Ahli Muda", 1)
-	a.press(label(rankLabel(b, "III/c")), 2)
+	a.send("III/c", 2) // typed: the two taps of the picker are the test's concern, not the load's
 	a.contact("6281234567890", 2)
 	if m := a.press(label("✅ Benar, simpan"), 2); !a.ceiling && !strings.Contains(m.Text, "Menu Utama") {
 		b.Fatalf("onboarding did not end in the menu: %q", m.Text)

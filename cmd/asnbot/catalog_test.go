@@ -535,6 +535,6 @@ func TestGreetingsOpenTheMenuAndSynonymsFindCourses(t *testing.T) {
 // acknowledgement.
 func pickRank(t *testing.T, u *telegramtest.User, code string) {
 	t.Helper()
-	u.Press(t, u.Last(), rankLabel(t, code))
+	tapRank(t, u, u.Last(), code)
 	u.Next(t)
 }

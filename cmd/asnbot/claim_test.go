@@ -130,7 +130,7 @@ func TestNIPClaimResolvedBothWays(t *testing.T) {
 		claimant.Send(a)
 		claimant.Next(t)
 	}
-	claimant.Press(t, claimant.Last(), rankLabel(t, "III/c"))
+	tapRank(t, claimant, claimant.Last(), "III/c")
 	expect(t, claimant, "Golongan")
 	expect(t, claimant, "nomor ponsel")
 	claimant.ShareContact("6285700002222")

@@ -340,7 +340,7 @@ func TestFaultRedisStopped(t *testing.T) {
 			u.Send(answers[i][k])
 			rank = expect(t, u, next[k])
 		}
-		u.Press(t, rank, rankLabel(t, "III/b"))
+		tapRank(t, u, rank, "III/b")
 		expect(t, u, "Golongan", rankLabel(t, "III/b"))
 		expect(t, u, "nomor ponsel")
 		u.ShareContact("6281234567890")

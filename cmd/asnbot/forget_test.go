@@ -58,7 +58,7 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 	b := h.tg.User(newUserID(), "Baru")
 	const nipB, phoneB = "198709152016012002", "6285700001111"
 	toStep(t, b, "Rina Lestari", nipB, "Pemprov Jateng", "BKD", "Analis")
-	b.Press(t, b.Last(), rankLabel(t, "III/b"))
+	tapRank(t, b, b.Last(), "III/b")
 	b.Next(t)
 	b.Next(t)
 	b.ShareContact(phoneB)

@@ -15,7 +15,7 @@ import (
 // behind a confirmation.
 func TestMyTrainingsSectionsAndDetail(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, nil)
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
 	ctx := context.Background()
 	// On now: started yesterday at 08.00, ends tomorrow; its registration closed before.
 	now := batch("Angkatan I", -1, 2, 30)

@@ -26,6 +26,27 @@ func rankLabel(t testing.TB, code string) string {
 	return r.Label()
 }
 
+// tapRank answers the rank question msg with its buttons: a PNS taps the group, then the
+// grade in the list that replaces the groups; a PPPK taps the numeral.
+func tapRank(t testing.TB, u *telegramtest.User, msg telegramtest.Message, code string) {
+	t.Helper()
+	r, ok := asn.RankByCode(code)
+	if !ok {
+		t.Fatalf("no rank %s", code)
+	}
+	if r.Kind == asn.PPPK {
+		u.Press(t, msg, r.Code)
+		return
+	}
+	group, _, _ := strings.Cut(code, "/")
+	u.Press(t, msg, group)
+	grades := u.Next(t)
+	if !grades.Edited || grades.ID != msg.ID || len(grades.Buttons) != len(asn.InGroup(group))+1 {
+		t.Fatalf("the group %s did not turn into its grades in place: %+v", group, grades)
+	}
+	u.Press(t, grades, r.ShortLabel())
+}
+
 // register takes u from /start to a saved profile and returns the main menu message.
 func register(t *testing.T, u *telegramtest.User, nip string) telegramtest.Message {
 	t.Helper()
@@ -49,7 +70,7 @@ func register(t *testing.T, u *telegramtest.User, nip string) telegramtest.Messa
 	if strings.Contains(nip, " 20222") {
 		code = "IX"
 	}
-	u.Press(t, rank, rankLabel(t, code))
+	tapRank(t, u, rank, code)
 	if m := expect(t, u, "Golongan", rankLabel(t, code)); strings.Contains(m.Text, "Golongan Golongan") || strings.Contains(m.Text, "Golongan: Golongan") {
 		t.Errorf("the rank is named twice: %q", m.Text)
 	}
@@ -92,8 +113,8 @@ func TestOnboardingFromStartToSavedProfile(t *testing.T) {
 		t.Errorf("stored %+v", p)
 	}
 	// Every pressed button was answered, so no spinner was left turning.
-	if got := len(u.CallbackAnswers()); got != 3 {
-		t.Errorf("%d callback answers, want 3", got)
+	if got := len(u.CallbackAnswers()); got != 4 { // consent, group, grade, save
+		t.Errorf("%d callback answers, want 4", got)
 	}
 	// /start again greets a registered user by name with the menu, not the consent notice.
 	u.Send("/start")
@@ -178,24 +199,41 @@ func TestOnboardingBadInput(t *testing.T) {
 
 func TestOnboardingButtonsAndContactMisuse(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, nil)
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
 	u := h.tg.User(newUserID(), "Rina")
 	toStep(t, u, "Rina Wati", validNIP, "Pemprov Jateng", "Dinas Kesehatan")
 	u.Send("Perawat Ahli Pertama")
 	rank := expect(t, u, "golongan")
 
-	u.Send("III/a") // typed where a button is expected
-	expect(t, u, "pilih salah satu tombol")
+	u.Send("IX") // a PPPK rank, typed by a PNS
+	expect(t, u, "“IX” belum kami kenali sebagai golongan PNS", "III/b")
 	again := expect(t, u, "golongan")
 	if len(again.Buttons) == 0 {
 		t.Fatal("the rank buttons were not shown again")
+	}
+	u.Send("III") // the group without its letter
+	expect(t, u, "kurang huruf ruangnya")
+	again = expect(t, u, "golongan")
+	if p, ok := h.participant(u.ID); ok {
+		t.Fatalf("a profile saved from a wrong rank: %+v", p)
 	}
 	u.PressData(rank, "rank:IX") // a PPPK rank for a PNS: forged or stale
 	h.tg.WaitIdle(t)
 	if a := u.CallbackAnswers(); len(a) == 0 || a[len(a)-1].Text == "" {
 		t.Errorf("a forged rank was not answered with a notice: %+v", a)
 	}
-	u.Press(t, again, rankLabel(t, "III/a"))
+	// Tapped: the group, back to the groups, another group, its grade.
+	u.Press(t, again, "IV")
+	grades := expect(t, u, "golongan IV")
+	if !hasButton(grades, "IV/e · Pembina Utama") || !hasButton(grades, "IV/b · Pembina Tk. I") {
+		t.Errorf("group IV's grades: %v", grades.ButtonTexts())
+	}
+	u.Press(t, grades, "⬅️ Kembali")
+	groups := expect(t, u, "Pilih golongan Anda")
+	if got := strings.Join(groups.ButtonTexts(), " "); got != "I II III IV" {
+		t.Errorf("back to the groups: %q", got)
+	}
+	tapRank(t, u, groups, "III/a")
 	expect(t, u, "III/a")
 	expect(t, u, "nomor ponsel")
 
@@ -336,7 +374,7 @@ func TestProfileEditAndDelete(t *testing.T) {
 	}
 	u.Send(validNIPPPPK) // now a PPPK: the rank must be chosen again
 	rank := expect(t, u, "golongan")
-	u.Press(t, rank, rankLabel(t, "VII"))
+	tapRank(t, u, rank, "VII")
 	expect(t, u, "VII")
 	expect(t, u, "sudah diperbarui")
 	expect(t, u, "Profil Anda", "19900101 202221 2 003")

@@ -1,6 +1,11 @@
 package asn
 
-import "slices"
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Rank is a golongan: for a PNS with its pangkat name, for a PPPK a roman numeral only.
 type Rank struct {
@@ -78,4 +83,95 @@ func RankByCode(code string) (Rank, bool) {
 		}
 	}
 	return Rank{}, false
+}
+
+// Groups are the PNS golongan groups, I to IV: the first step of picking a rank on a phone,
+// where seventeen "III/b – Penata Muda Tingkat I" buttons would not fit.
+var Groups = []string{"I", "II", "III", "IV"}
+
+// InGroup lists the PNS ranks of a group ("III": III/a to III/d), lowest first.
+func InGroup(group string) []Rank {
+	var out []Rank
+	for _, r := range pnsRanks {
+		if g, _, _ := strings.Cut(r.Code, "/"); g == group {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ShortLabel is a PNS rank on a button of its own row: "III/b · Penata Muda Tk. I", with
+// "Tingkat" written as on official letters ("Tk."), so the longest fits a small phone.
+func (r Rank) ShortLabel() string {
+	if r.Kind == PPPK {
+		return r.Code
+	}
+	return r.Code + " · " + strings.Replace(r.Pangkat, "Tingkat", "Tk.", 1)
+}
+
+// Problems of a typed rank.
+var (
+	ErrRankUnknown = errors.New("not a rank")
+	ErrRankPNS     = errors.New("a PNS rank needs its letter (III/b)")
+	ErrRankPPPK    = errors.New("a PPPK rank has no letter (IX)")
+)
+
+// romans are the numerals of the golongan, I to XVII, by value.
+var romans = []string{"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+	"XV", "XVI", "XVII"}
+
+// ParseRank reads a rank as people type it, for an employee of kind k: "III/b", "III b",
+// "3b", "3/B", "iii-b", "Gol. III/b", "golongan 3b" for a PNS; "IX", "9", "gol IX" for a
+// PPPK. The group may be a roman or an arabic numeral; spaces, dots, dashes and a "golongan"
+// or "gol" in front do not matter. A rank of the other kind is ErrRankPNS (a PNS typed no
+// letter) or ErrRankPPPK (a PPPK typed one); anything else is ErrRankUnknown.
+func ParseRank(input string, k Kind) (Rank, error) {
+	s := strings.ToUpper(input)
+	for _, cut := range []string{" ", ".", "-", "_", ",", ":", "\t"} {
+		s = strings.ReplaceAll(s, cut, "")
+	}
+	s = strings.TrimPrefix(s, "GOLONGAN")
+	s = strings.TrimPrefix(s, "GOL")
+	s = strings.ReplaceAll(s, "/", "")
+	if s == "" {
+		return Rank{}, ErrRankUnknown
+	}
+	letter := ""
+	if last := s[len(s)-1]; last >= 'A' && last <= 'E' && len(s) > 1 {
+		// "V" is a numeral, not a letter, and no group ends in A–E, so a trailing A–E is the
+		// grade's letter ("IIIB", "3B").
+		letter, s = strings.ToLower(s[len(s)-1:]), s[:len(s)-1]
+	}
+	n := numeral(s)
+	switch {
+	case n == 0:
+		return Rank{}, ErrRankUnknown
+	case letter != "":
+		r, ok := RankByCode(romans[n] + "/" + letter)
+		switch {
+		case !ok:
+			return Rank{}, ErrRankUnknown
+		case k == PPPK:
+			return Rank{}, ErrRankPPPK
+		}
+		return r, nil
+	}
+	r, ok := RankByCode(romans[n])
+	switch {
+	case k == PNS && n <= 4:
+		return Rank{}, ErrRankPNS // "III" alone: the group without its letter
+	case !ok || k != PPPK:
+		return Rank{}, ErrRankUnknown
+	}
+	return r, nil
+}
+
+// numeral is the value of a roman (I–XVII) or arabic (1–17) numeral; 0 for anything else.
+func numeral(s string) int {
+	for v := 1; v < len(romans); v++ {
+		if s == romans[v] || s == strconv.Itoa(v) {
+			return v
+		}
+	}
+	return 0
 }

@@ -1,6 +1,7 @@
 package asn
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -120,4 +121,82 @@ func TestRankLabels(t *testing.T) {
 			t.Errorf("Label(%s) = %q, want %q", tt.code, got, tt.want)
 		}
 	}
+}
+
+func TestParseRank(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		kind Kind
+		want string
+		err  error
+	}{
+		{"III/b", PNS, "III/b", nil},
+		{"iii/b", PNS, "III/b", nil},
+		{"III b", PNS, "III/b", nil},
+		{"III-B", PNS, "III/b", nil},
+		{"3b", PNS, "III/b", nil},
+		{"3/b", PNS, "III/b", nil},
+		{" Gol. III/b ", PNS, "III/b", nil},
+		{"golongan 4e", PNS, "IV/e", nil},
+		{"I/a", PNS, "I/a", nil},
+		{"IV/e", PNS, "IV/e", nil},
+		{"IX", PPPK, "IX", nil},
+		{"9", PPPK, "IX", nil},
+		{"gol IX", PPPK, "IX", nil},
+		{"Golongan 17", PPPK, "XVII", nil},
+		{"V", PPPK, "V", nil},
+		{"III", PPPK, "III", nil},
+		{"III", PNS, "", ErrRankPNS},
+		{"3", PNS, "", ErrRankPNS},
+		{"IX", PNS, "", ErrRankUnknown},
+		{"III/b", PPPK, "", ErrRankPPPK},
+		{"IV/f", PNS, "", ErrRankUnknown},
+		{"V/a", PNS, "", ErrRankUnknown},
+		{"18", PPPK, "", ErrRankUnknown},
+		{"penata", PNS, "", ErrRankUnknown},
+		{"", PNS, "", ErrRankUnknown},
+		{"b", PNS, "", ErrRankUnknown},
+	} {
+		r, err := ParseRank(c.in, c.kind)
+		if r.Code != c.want || !errors.Is(err, c.err) {
+			t.Errorf("ParseRank(%q, %v) = %q, %v; want %q, %v", c.in, c.kind, r.Code, err, c.want, c.err)
+		}
+	}
+}
+
+func TestShortLabelsFitOneRow(t *testing.T) {
+	for _, g := range Groups {
+		for _, r := range InGroup(g) {
+			if n := len([]rune(r.ShortLabel())); n > 28 {
+				t.Errorf("%q is %d characters", r.ShortLabel(), n)
+			}
+		}
+	}
+	if got := InGroup("III"); len(got) != 4 || got[1].ShortLabel() != "III/b · Penata Muda Tk. I" {
+		t.Errorf("group III: %+v", got)
+	}
+}
+
+// FuzzParseRank: whatever is typed, a rank read is of the kind asked for and reads back the
+// same from its code.
+func FuzzParseRank(f *testing.F) {
+	for _, s := range []string{"III/b", "3b", "IX", "gol. iv-e", "", "/", "17", "VVV"} {
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, pns bool) {
+		k := PPPK
+		if pns {
+			k = PNS
+		}
+		r, err := ParseRank(s, k)
+		if err != nil {
+			return
+		}
+		if r.Kind != k {
+			t.Fatalf("%q read as %+v for %v", s, r, k)
+		}
+		if back, err := ParseRank(r.Code, k); err != nil || back != r {
+			t.Fatalf("%q → %q → %+v %v", s, r.Code, back, err)
+		}
+	})
 }
