@@ -145,11 +145,19 @@ func (c *conv) nextSteps(e Enrolment) Text {
 	if b.Notes != "" {
 		lines = append(lines, T("selanjutnya.catatan", "Notes", b.Notes))
 	}
-	if wa := b.WhatsApp(); wa != "" || b.ContactName != "" {
-		lines = append(lines, T("selanjutnya.kontak", "Name", b.ContactName, "URL", wa, "Phone", asn.FormatPhone("+"+b.ContactWA)))
+	if contact, ok := contactText(b); ok {
+		lines = append(lines, contact)
 	}
 	lines = append(lines, T("selanjutnya.batal"))
 	return T("selanjutnya.judul", "Lines", lines)
+}
+
+// contactText is whom to ask about a batch: a WhatsApp link when there is a number.
+func contactText(b Batch) (Text, bool) {
+	if b.ContactWA == "" && b.ContactName == "" {
+		return Text{}, false
+	}
+	return T("selanjutnya.kontak", "Name", b.ContactName, "URL", b.WhatsApp(), "Phone", asn.FormatPhone("+"+b.ContactWA)), true
 }
 
 // refusal explains why an enrolment cannot be made.

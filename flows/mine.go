@@ -170,9 +170,16 @@ func (c *conv) detailReply(e Enrolment) Reply {
 		rows = append(rows, []Button{Btn("saya.batalkan", cb(nsMine, "x", e.ID))})
 	}
 	rows = append(rows, []Button{Btn("umum.kembali", cb(nsMine, "l")), homeButton()})
+	var more []Text
+	if b.Notes != "" {
+		more = append(more, T("selanjutnya.catatan", "Notes", b.Notes))
+	}
+	if contact, ok := contactText(b); ok {
+		more = append(more, contact)
+	}
 	return Reply{Edit: true, Buttons: rows, Text: T("saya.detail", "Title", e.Course.Title, "Code", e.Course.Code,
 		"Batch", b.Name, "Status", status, "Start", b.StartsAt.In(z), "End", b.EndsAt.In(z), "Place", place,
-		"Map", mapURL(b.Location), "JP", e.Course.JP)}
+		"Map", mapURL(b.Location), "JP", e.Course.JP, "More", more)}
 }
 
 // mapURL opens an address in the phone's map application; "" for none.

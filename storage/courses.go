@@ -50,6 +50,9 @@ type batchRow struct {
 	Status      string
 	Revision    int
 	Trainers    string // "Name A;Name B"
+	Notes       string
+	ContactName string
+	ContactWA   string `gorm:"column:contact_wa"`
 	// ChangedInChatAt is set by /ubahjadwal and cleared once an imported file agrees with
 	// the batch again; until then an import leaves the batch alone.
 	ChangedInChatAt *time.Time
@@ -66,7 +69,8 @@ func (r batchRow) domain() flows.Batch {
 	return flows.Batch{ID: r.ID, CourseID: r.CourseID, Name: r.Name, StartsAt: r.StartsAt, EndsAt: r.EndsAt,
 		TimeZone: r.TimeZone, Location: r.Location, OnlineURL: r.OnlineURL, Quota: r.Quota,
 		RegOpensAt: r.RegOpensAt, RegClosesAt: r.RegClosesAt, Status: flows.BatchStatus(r.Status),
-		Revision: r.Revision, Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting}
+		Revision: r.Revision, Trainers: splitNames(r.Trainers), Registered: r.Registered, Waiting: r.Waiting,
+		Notes: r.Notes, ContactName: r.ContactName, ContactWA: r.ContactWA}
 }
 
 // courseColumns and batchColumns are the columns of a course c and a batch b, in the order of
@@ -74,7 +78,7 @@ func (r batchRow) domain() flows.Batch {
 const (
 	courseColumns = `c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key`
 	batchColumns  = `b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota,
-		b.reg_opens_at, b.reg_closes_at, b.status, b.revision, b.trainers`
+		b.reg_opens_at, b.reg_closes_at, b.status, b.revision, b.trainers, b.notes, b.contact_name, b.contact_wa`
 )
 
 func (r *courseRow) fields() []any {
@@ -83,7 +87,8 @@ func (r *courseRow) fields() []any {
 
 func (r *batchRow) fields() []any {
 	return []any{&r.ID, &r.CourseID, &r.Name, &r.StartsAt, &r.EndsAt, &r.TimeZone, &r.Location, &r.OnlineURL, &r.Quota,
-		&r.RegOpensAt, &r.RegClosesAt, &r.Status, &r.Revision, &r.Trainers}
+		&r.RegOpensAt, &r.RegClosesAt, &r.Status, &r.Revision, &r.Trainers,
+		&r.Notes, &r.ContactName, &r.ContactWA}
 }
 
 // Names (a batch's trainers) are stored as the catalogue writes them: separated by ";".

@@ -46,6 +46,40 @@ func TestImportIsIdempotentAndDetectsChanges(t *testing.T) {
 	}
 }
 
+// Notes and contact are stored and read back; changing only them is no change of schedule:
+// nobody enrolled is told anything.
+func TestNotesAndContactAreNoScheduleChange(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	c := sampleCourse(30)
+	c.Batches[0].Notes, c.Batches[0].ContactName, c.Batches[0].ContactWA = "Membawa laptop", "Ibu Rina", "6281234567891"
+	if _, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor); err != nil {
+		t.Fatal(err)
+	}
+	_, batches, err := db.Course(ctx, "TEK-01")
+	if err != nil || batches[0].Notes != "Membawa laptop" || batches[0].ContactName != "Ibu Rina" ||
+		batches[0].WhatsApp() != "https://wa.me/6281234567891" {
+		t.Fatalf("stored %+v %v", batches, err)
+	}
+	p := participant(1, "198609262015051001")
+	if err := db.SaveParticipant(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Enrol(ctx, p.ID, batches[0].ID, now); err != nil {
+		t.Fatal(err)
+	}
+	c.Batches[0].Notes, c.Batches[0].ContactWA = "Membawa laptop dan SK terakhir", "6285700001111"
+	rep, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor)
+	if err != nil || rep.Notified != 0 || rep.BatchesChanged != 0 {
+		t.Errorf("a change of notes: %+v %v", rep, err)
+	}
+	_, b, err := db.Batch(ctx, batches[0].ID)
+	if err != nil || b.Notes != "Membawa laptop dan SK terakhir" || b.ContactWA != "6285700001111" {
+		t.Errorf("after the second import %+v %v", b, err)
+	}
+}
+
 func counts(r flows.ImportReport) [6]int {
 	return [6]int{r.CoursesAdded, r.CoursesChanged, r.CoursesUnchanged, r.BatchesAdded, r.BatchesChanged, r.BatchesUnchanged}
 }

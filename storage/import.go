@@ -87,7 +87,8 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, code string, b catalogfile.Batch, now time.Time, rep *flows.ImportReport) error {
 	want := batchRow{CourseID: courseID, Name: b.Name, StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), TimeZone: b.TimeZone,
 		Location: b.Location, OnlineURL: b.OnlineURL, Quota: b.Quota, RegOpensAt: b.RegOpens.UTC(),
-		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen), Trainers: joinNames(b.Trainers)}
+		RegClosesAt: b.RegCloses.UTC(), Status: string(flows.BatchOpen), Trainers: joinNames(b.Trainers),
+		Notes: b.Notes, ContactName: b.ContactName, ContactWA: b.ContactWA}
 	var have batchRow
 	err := tx.Where("course_id = ? AND name = ?", courseID, b.Name).Take(&have).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -99,6 +100,15 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, code string, b catalogfil
 	}
 	if err != nil {
 		return mapErr(err, "find batch")
+	}
+	// What to prepare and whom to ask come from the file alone, whatever the chat changed, and
+	// are no change of schedule: nobody is notified of them.
+	if have.Notes != want.Notes || have.ContactName != want.ContactName || have.ContactWA != want.ContactWA {
+		err := tx.Model(&have).Updates(map[string]any{"notes": want.Notes, "contact_name": want.ContactName,
+			"contact_wa": want.ContactWA, "updated_at": gorm.Expr("now()")}).Error
+		if err != nil {
+			return mapErr(err, "update batch notes")
+		}
 	}
 	if have.StartsAt.Equal(want.StartsAt) && have.EndsAt.Equal(want.EndsAt) && have.TimeZone == want.TimeZone &&
 		have.Location == want.Location && have.OnlineURL == want.OnlineURL && have.Quota == want.Quota &&

@@ -185,3 +185,30 @@ func TestOnlineLinkOnlyForParticipants(t *testing.T) {
 		}
 	}
 }
+
+// The confirmation says what comes next, with the batch's notes and its contact as a WhatsApp
+// link; the training's page in Pelatihan Saya says the same.
+func TestConfirmationSaysWhatComesNext(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
+	b := batch("Angkatan I", 20, 2, 30)
+	b.Notes, b.ContactName, b.ContactWA = "Membawa laptop dan SK jabatan terakhir", "Ibu Rina", "6281234567891"
+	h.seed(course("KON-01", "Penyusunan SKP", b))
+	u := h.tg.User(newUserID(), "Sinta")
+	register(t, u, validNIP)
+	u.Send("/start c_KON-01")
+	u.Press(t, expect(t, u, "Penyusunan SKP"), "📝 Daftar Angkatan I")
+	u.Press(t, expect(t, u, "Konfirmasi pendaftaran"), "✅ Ya, daftar")
+	done := expect(t, u, "Pendaftaran berhasil", "Selanjutnya", "Tempat Anda sudah pasti", "Kami kirim pengingat",
+		"🎒 Persiapan: Membawa laptop dan SK jabatan terakhir", "Hubungi Ibu Rina lewat WhatsApp: 0812-3456-7891")
+	if !strings.Contains(done.Raw, `<a href="https://wa.me/6281234567891">`) {
+		t.Errorf("no WhatsApp link: %q", done.Raw)
+	}
+	if ics := u.Next(t); ics.Document == nil || len(ics.Buttons) != 1 || ics.Buttons[0][0].Text != "📅 Tambahkan ke Google Kalender" ||
+		!strings.Contains(ics.Buttons[0][0].URL, "dates=20261212T010000Z%2F20261214T090000Z") {
+		t.Errorf("calendar file and Google link: %+v", ics)
+	}
+	u.Send("/saya")
+	u.Press(t, expect(t, u, "Penyusunan SKP"), "1")
+	expect(t, u, "Status: terdaftar", "Persiapan: Membawa laptop", "Ibu Rina", "0812-3456-7891")
+}

@@ -48,6 +48,9 @@ type Batch struct {
 	Quota               int
 	RegOpens, RegCloses time.Time
 	Trainers            []string // pengajar: the trainers (widyaiswara) evaluated one by one
+	Notes               string   // catatan: what to bring or prepare; optional
+	ContactName         string   // kontak_nama: whom participants ask; optional
+	ContactWA           string   // kontak_wa: their WhatsApp, international digits ("6281234567891"); optional
 	Row                 int      // the file row (1-based, header = row 1) or YAML line, for messages
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bpsdm/asnbot/flows/asn"
 )
 
 var update = flag.Bool("update", false, "regenerate examples/katalog.xlsx from examples/katalog.csv")
@@ -91,7 +93,8 @@ func TestExampleXLSXIsCurrent(t *testing.T) {
 
 // exampleColumns is the example files' column order: course, then batch.
 var exampleColumns = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit",
-	"angkatan", "mulai", "selesai", "zona", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup", "pengajar"}
+	"angkatan", "mulai", "selesai", "zona", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup", "pengajar",
+	"catatan", "kontak_nama", "kontak_wa"}
 
 // zoneAbbr is how the example files name the zones.
 var zoneAbbr = map[string]string{"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -128,7 +131,8 @@ func exampleWorkbook(courses []Course) ([]byte, error) {
 			loc := b.Start.Location()
 			rows = append(rows, []any{c.Code, c.Title, c.Category, c.Method, c.JP, c.Description, c.Audience, terbit,
 				b.Name, wallClock(b.Start.In(loc)), wallClock(b.End.In(loc)), zoneAbbr[b.TimeZone], b.Location,
-				b.OnlineURL, b.Quota, wallClock(b.RegOpens.In(loc)), wallClock(b.RegCloses.In(loc)), strings.Join(b.Trainers, "; ")})
+				b.OnlineURL, b.Quota, wallClock(b.RegOpens.In(loc)), wallClock(b.RegCloses.In(loc)), strings.Join(b.Trainers, "; "),
+				b.Notes, b.ContactName, asn.FormatPhone(phoneOf(b.ContactWA))})
 		}
 	}
 	for i, r := range rows {
@@ -150,7 +154,7 @@ func exampleWorkbook(courses []Course) ([]byte, error) {
 			if err := f.SetCellStyle(sheet, col+"2", col+strconv.Itoa(len(rows)), dateStyle); err != nil {
 				return nil, err
 			}
-		case c == "judul" || c == "deskripsi" || c == "sasaran" || c == "lokasi" || c == "tautan_daring" || c == "pengajar":
+		case c == "judul" || c == "deskripsi" || c == "sasaran" || c == "lokasi" || c == "tautan_daring" || c == "pengajar" || c == "catatan":
 			width = 40
 		}
 		if err := f.SetColWidth(sheet, col, col, width); err != nil {
@@ -165,4 +169,12 @@ func exampleWorkbook(courses []Course) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// phoneOf is a stored WhatsApp number ("6281…") in the form FormatPhone reads; "" stays "".
+func phoneOf(digits string) string {
+	if digits == "" {
+		return ""
+	}
+	return "+" + digits
 }

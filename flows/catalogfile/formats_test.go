@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,5 +291,80 @@ func TestSurveyAndTrainers(t *testing.T) {
 	}
 	if c := mustParse(t, "k.csv", csvOf(validRow()), wib)[0]; c.Survey != "" || c.Batches[0].Trainers != nil {
 		t.Errorf("without the columns: %q %q", c.Survey, c.Batches[0].Trainers)
+	}
+}
+
+// The optional catatan, kontak_nama and kontak_wa columns, in the three formats, with the
+// WhatsApp number as admins type it and as Excel keeps it.
+func TestNotesAndContact(t *testing.T) {
+	t.Parallel()
+	const wa = "6281234567891"
+	rows := []map[string]string{
+		validRow("kode", "A-1", "kontak_wa", "0812-3456-7891", "kontak_nama", "  Ibu   Rina  ", "catatan", "Bawa laptop\n\n\n  SK   terakhir "),
+		validRow("kode", "A-2", "kontak_wa", "+62 812 3456 7891"),
+		validRow("kode", "A-3", "kontak_wa", "6281234567891"),
+		validRow("kode", "A-4"),
+	}
+	got := mustParse(t, "k.csv", csvOf(rows...), wib)
+	b := got[0].Batches[0]
+	if b.ContactWA != wa || b.ContactName != "Ibu Rina" || b.Notes != "Bawa laptop\nSK terakhir" {
+		t.Errorf("csv: %q %q %q", b.ContactWA, b.ContactName, b.Notes)
+	}
+	for _, c := range got[1:3] {
+		if c.Batches[0].ContactWA != wa {
+			t.Errorf("csv %s: %q", c.Code, c.Batches[0].ContactWA)
+		}
+	}
+	if b := got[3].Batches[0]; b.ContactWA != "" || b.ContactName != "" || b.Notes != "" {
+		t.Errorf("empty columns read as %+v", b)
+	}
+
+	// Excel took the number for a number: the leading 0 gone, or 62… shown as 6,28E+12.
+	var cells [][]any
+	cells = append(cells, headerCells())
+	for i, n := range []float64{81234567891, 6281234567891} {
+		r := xlsxRow(validRow("kode", "X-"+string(rune('1'+i))), wib)
+		r[slices.Index(testColumns, "kontak_wa")] = n
+		cells = append(cells, r)
+	}
+	for _, c := range mustParse(t, "k.xlsx", xlsxOf(t, cells), wib) {
+		if c.Batches[0].ContactWA != wa {
+			t.Errorf("xlsx %s: %q", c.Code, c.Batches[0].ContactWA)
+		}
+	}
+
+	y := mustParse(t, "k.yaml", []byte(`pelatihan:
+  - kode: Y-1
+    judul: Literasi Digital
+    kategori: Teknis
+    metode: klasikal
+    jp: 16
+    deskripsi: Keamanan akun.
+    angkatan:
+      - nama: Angkatan I
+        mulai: 2027-01-12 08:00
+        selesai: 2027-01-13 16:00
+        lokasi: BPSDM, Bandung
+        kuota: 40
+        pendaftaran_dibuka: 2026-12-01 00:00
+        pendaftaran_ditutup: 2027-01-05 23:59
+        catatan: Membawa laptop
+        kontak_nama: Pak Budi
+        kontak_wa: 0812 3456 7891
+`), wib)
+	if b := y[0].Batches[0]; b.ContactWA != wa || b.ContactName != "Pak Budi" || b.Notes != "Membawa laptop" {
+		t.Errorf("yaml: %+v", b)
+	}
+
+	// Not a mobile number: refused with its row.
+	for _, bad := range []string{"021-555-1234", "nomor WA", "+44 7911 123456"} {
+		_, probs := Parse(context.Background(), "k.csv", csvOf(validRow("kontak_wa", bad)), wib)
+		if len(probs) != 1 || probs[0].Key != "impor.kontak_wa_tidak_sah" || probs[0].Row != 2 {
+			t.Errorf("%q: %+v", bad, probs)
+		}
+	}
+	_, probs := Parse(context.Background(), "k.csv", csvOf(validRow("catatan", strings.Repeat("a", 301))), wib)
+	if len(probs) != 1 || probs[0].Key != "impor.terlalu_panjang" {
+		t.Errorf("long notes: %+v", probs)
 	}
 }

@@ -42,9 +42,10 @@ func problemCases(t testing.TB) []problemCase {
 
 		// Columns.
 		{"missing column", "katalog.csv", csvWith(without(testColumns, "kuota"), ok), []string{"1 kolom_hilang"}},
-		{"unknown column", "katalog.csv", csvWith(append(testColumns, "Catatan"), ok), []string{"1 kolom_tidak_dikenal"}},
+		{"unknown column", "katalog.csv", csvWith(append(testColumns, "Keterangan"), ok), []string{"1 kolom_tidak_dikenal"}},
 		{"typo in a column", "katalog.csv", csvWith(append(without(testColumns, "judul"), "judull"), ok),
 			[]string{"1 kolom_hilang", "1 kolom_tidak_dikenal"}},
+		{"a landline for WhatsApp", "katalog.csv", csvOf(with(ok, "kontak_wa", "(024) 555-1234")), []string{"2 kontak_wa_tidak_sah"}},
 		{"doubled column", "katalog.csv", csvWith(append(testColumns, "JP"), ok), []string{"1 kolom_ganda"}},
 		{"cell under no header", "katalog.csv", append(csvOf(), (strings.TrimSuffix(string(csvOf(ok)[len(csvOf()):]), "\n") + ",,extra\n")...),
 			[]string{"2 sel_tanpa_kolom"}},

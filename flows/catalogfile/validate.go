@@ -26,6 +26,8 @@ const (
 	maxQuota       = 10000
 	maxTrainerName = 80
 	maxTrainers    = 8
+	maxNotes       = 300 // a few lines under the confirmation, on a phone
+	maxContactName = 80
 )
 
 // surveyShape is what a survey template's id looks like (flows/survey).
@@ -115,7 +117,47 @@ func (p *parser) batch(r record, method string) Batch {
 	}
 	b.Quota = p.whole(r, "kuota", maxQuota, "impor.kuota_tidak_sah")
 	b.Trainers = p.trainers(r)
+	b.Notes = p.notes(r)
+	b.ContactName = strings.Join(strings.Fields(p.text(r, "kontak_nama", false, maxContactName)), " ")
+	b.ContactWA = p.whatsApp(r)
 	return b
+}
+
+// notes reads the catatan column: its lines kept (an admin may list what to bring), spaces
+// within a line and blank lines between them collapsed.
+func (p *parser) notes(r record) string {
+	v := r.get("catatan")
+	var lines []string
+	for _, l := range strings.Split(strings.ReplaceAll(v.text, "\r\n", "\n"), "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	out := strings.Join(lines, "\n")
+	if n := utf8.RuneCountInString(out); n > maxNotes {
+		p.add(v.row, "impor.terlalu_panjang", "Field", "catatan", "Max", maxNotes, "Length", n)
+	}
+	return out
+}
+
+// whatsApp reads the kontak_wa column as Indonesians write a number ("0812-3456-7891",
+// "+62 812 3456 7891") or as Excel keeps it once it took the cell for a number (the leading
+// 0 dropped, or a long one shown as 6,28123E+12): a mobile number, as the digits wa.me takes.
+func (p *parser) whatsApp(r record) string {
+	v := r.get("kontak_wa")
+	raw := v.text
+	if v.isSerial {
+		raw = strconv.FormatFloat(v.serial, 'f', -1, 64)
+	}
+	if raw == "" {
+		return ""
+	}
+	phone, prob := asn.NormalizePhone(raw)
+	if prob != nil || !strings.HasPrefix(phone, "+628") {
+		p.add(v.row, "impor.kontak_wa_tidak_sah", "Value", raw)
+		return ""
+	}
+	return strings.TrimPrefix(phone, "+")
 }
 
 // trainers reads the pengajar column: names separated by ";".

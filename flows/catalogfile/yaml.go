@@ -15,7 +15,8 @@ var (
 		"jp": true, "deskripsi": true, "sasaran": true, "terbit": true, "survei": true, "angkatan": true}
 	yamlBatchKeys = map[string]string{"nama": "angkatan", "mulai": "mulai", "selesai": "selesai",
 		"zona": "zona", "lokasi": "lokasi", "tautan_daring": "tautan_daring", "kuota": "kuota",
-		"pendaftaran_dibuka": "pendaftaran_dibuka", "pendaftaran_ditutup": "pendaftaran_ditutup", "pengajar": "pengajar"}
+		"pendaftaran_dibuka": "pendaftaran_dibuka", "pendaftaran_ditutup": "pendaftaran_ditutup", "pengajar": "pengajar",
+		"catatan": "catatan", "kontak_nama": "kontak_nama", "kontak_wa": "kontak_wa"}
 )
 
 // yamlErrorLine finds the line in a yaml.v3 syntax error ("yaml: line 5: ...").
