@@ -120,7 +120,7 @@ func (e *Engine) Handle(ctx context.Context, in Input) (Output, error) {
 		return Output{}, fmt.Errorf("load state: %w", err)
 	}
 	if st.Version != stateVersion {
-		st = State{}
+		st = State{Ended: st.Ended}
 	}
 	c := &conv{ctx: ctx, e: e, in: in, st: st}
 	if in.Kind == KindCallback {

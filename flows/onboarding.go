@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const (
@@ -62,6 +63,33 @@ func consentQuestion() Reply {
 		Text:    T("persetujuan.isi"),
 		Buttons: [][]Button{{Btn("persetujuan.setuju", cb(nsOnboarding, "agree")), Btn("persetujuan.tolak", cb(nsOnboarding, "decline"))}},
 	}
+}
+
+// draftAnswer reports whether the input looks like the continuation of a registration: an
+// answer typed or shared, or a button of its questions. Commands and the catalogue's buttons
+// work as usual.
+func (c *conv) draftAnswer() bool {
+	switch c.in.Kind {
+	case KindCommand:
+		return false
+	case KindCallback:
+		return c.data.ns == nsOnboarding || c.data.ns == nsRank
+	}
+	return true
+}
+
+// draftEnded tells a user whose registration draft expired unfinished that it did, instead of
+// taking their answer for something else (a NIP for a search, a rank button for an old one),
+// and offers to start again. It is said once: the draft's mark goes.
+func (c *conv) draftEnded() error {
+	c.clear()
+	r := Reply{Text: T("daftar.sesi_berakhir", "Days", int(DraftLifetime/(24*time.Hour))),
+		Buttons: [][]Button{{Btn("daftar.mulai_lagi", cb(nsOnboarding, "restart"))}}}
+	if c.callback() {
+		c.toast(T("daftar.sesi_berakhir_singkat"))
+	}
+	c.say(r)
+	return nil
 }
 
 // finishFirst answers a command in the middle of registration: the question again.

@@ -92,6 +92,9 @@ func (c *conv) route() error {
 
 // pick chooses what handles the input.
 func (c *conv) pick() handler {
+	if c.st.Ended && !c.registered() && c.draftAnswer() {
+		return (*conv).draftEnded
+	}
 	if r, ok := c.match(c.e.routes.exits); ok {
 		return c.allowed(r)
 	}

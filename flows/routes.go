@@ -101,6 +101,9 @@ func routes() table {
 		},
 
 		idle: slices.Concat([]route{
+			// A registration started again after its draft expired (draftEnded).
+			button(nsOnboarding+":restart", anyone, (*conv).restartOnboarding),
+
 			// The catalogue: browsing needs no profile; enrolling asks for one.
 			command("katalog", anyone, (*conv).openCatalogue),
 			button("k:l", anyone, (*conv).turnPage),

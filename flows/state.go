@@ -39,6 +39,22 @@ type State struct {
 	StaffRole string `json:"staff_role,omitempty"`
 	// Announce is the announcement being written (/siaran).
 	Announce *AnnounceDraft `json:"announce,omitempty"`
+	// Ended is set by LoadState, never stored: there is no conversation, but a registration
+	// draft of this chat expired unfinished (DraftLifetime), which the user is told.
+	Ended bool `json:"-"`
+}
+
+// DraftLifetime is how long a registration left halfway is kept: the user may be looking for
+// their SK to copy the NIP, or wait for a weekday to ask their office.
+const DraftLifetime = 7 * 24 * time.Hour
+
+// Lifetime is how long the state is kept without input when it must outlive the store's
+// default: a registration draft's DraftLifetime; 0 for the rest.
+func (s State) Lifetime() time.Duration {
+	if s.Flow == flowOnboarding {
+		return DraftLifetime
+	}
+	return 0
 }
 
 // Draft is the profile being typed.

@@ -97,9 +97,22 @@ func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 // LoadState implements flows.StateStore.
 func (r *Redis) LoadState(ctx context.Context, chatID int64) (flows.State, error) {
-	b, err := r.c.Get(ctx, r.key("state", id(chatID))).Bytes()
+	// One round trip for the state and the mark of a registration left unfinished: most
+	// chats have neither, and this is on every update's path.
+	var state *redis.StringCmd
+	var ended *redis.IntCmd
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		state = p.Get(ctx, r.key("state", id(chatID)))
+		ended = p.Exists(ctx, r.key("draft", id(chatID)))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return flows.State{}, fmt.Errorf("get state: %w", err)
+	}
+	b, err := state.Bytes()
 	if errors.Is(err, redis.Nil) {
-		return flows.State{}, nil
+		// No conversation; a registration draft that outlived its time is told as such.
+		return flows.State{Ended: ended.Val() > 0}, nil
 	}
 	if err != nil {
 		return flows.State{}, fmt.Errorf("get state: %w", err)
@@ -112,21 +125,42 @@ func (r *Redis) LoadState(ctx context.Context, chatID int64) (flows.State, error
 	return s, nil
 }
 
-// SaveState implements flows.StateStore; every save restarts the idle expiry.
+// draftMarkTTL is how long after a registration draft expired its user is still told so
+// (instead of a bare "please register"): a month, as long as one looks for a lost SK.
+const draftMarkTTL = 30 * 24 * time.Hour
+
+// SaveState implements flows.StateStore; every save restarts the idle expiry, the state's own
+// (State.Lifetime: a registration draft is kept 7 days) when longer than the default. A draft
+// also leaves a mark that outlives it, so the user who comes back later hears that it ended.
 func (r *Redis) SaveState(ctx context.Context, chatID int64, s flows.State) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := r.c.Set(ctx, r.key("state", id(chatID)), b, r.stateTTL).Err(); err != nil {
+	ttl := max(r.stateTTL, s.Lifetime())
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, r.key("state", id(chatID)), b, ttl)
+		if s.Lifetime() > 0 {
+			p.Set(ctx, r.key("draft", id(chatID)), "1", ttl+draftMarkTTL)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("set state: %w", err)
 	}
 	return nil
 }
 
-// ClearState implements flows.StateStore.
+// ClearState implements flows.StateStore: the conversation ended (finished, left, or told
+// that it had expired), and with it the draft's mark.
 func (r *Redis) ClearState(ctx context.Context, chatID int64) error {
-	if err := r.c.Del(ctx, r.key("state", id(chatID))).Err(); err != nil {
+	// Two DELs rather than one of two keys, which a Redis Cluster refuses (CROSSSLOT).
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, r.key("state", id(chatID)))
+		p.Del(ctx, r.key("draft", id(chatID)))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("del state: %w", err)
 	}
 	return nil
