@@ -170,7 +170,7 @@ func (c *conv) acknowledge(f field, d Draft) {
 	case fRank:
 		c.say(Reply{Edit: true, Text: T("profil.dipilih", "Field", f.label(), "Value", fieldValue(f, d))})
 	case fPhone:
-		c.say(Reply{Text: T("profil.dipilih", "Field", f.label(), "Value", d.Phone), RemoveKeyboard: true})
+		c.say(Reply{Text: T("profil.dipilih", "Field", f.label(), "Value", fieldValue(f, d)), RemoveKeyboard: true})
 	}
 }
 

@@ -307,7 +307,7 @@ func fieldValue(f field, d Draft) string {
 		}
 		return d.Rank
 	case fPhone:
-		return d.Phone
+		return asn.FormatPhone(d.Phone)
 	}
 	return ""
 }

@@ -134,7 +134,7 @@ func TestNIPClaimResolvedBothWays(t *testing.T) {
 	expect(t, claimant, "Golongan")
 	expect(t, claimant, "nomor ponsel")
 	claimant.ShareContact("6285700002222")
-	expect(t, claimant, "+6285700002222")
+	expect(t, claimant, "0857-0000-2222")
 	claimant.Press(t, expect(t, claimant, "Periksa kembali", "Budi Santoso", "19860926 201505 1 001"), "✅ Benar, simpan")
 	expect(t, claimant, "Profil Anda tersimpan")
 	if p, _ := h.participant(claimant.ID); p.NIP != nip || p.Phone != "+6285700002222" || p.Rank != "III/c" {

@@ -344,7 +344,7 @@ func TestFaultRedisStopped(t *testing.T) {
 		expect(t, u, "Golongan", rankLabel(t, "III/b"))
 		expect(t, u, "nomor ponsel")
 		u.ShareContact("6281234567890")
-		expect(t, u, "+6281234567890")
+		expect(t, u, "0812-3456-7890")
 		summary := expect(t, u, "Periksa kembali", answers[i][0], answers[i][4])
 		u.Press(t, summary, "✅ Benar, simpan")
 		expect(t, u, "Profil Anda tersimpan")

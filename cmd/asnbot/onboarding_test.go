@@ -79,7 +79,7 @@ func register(t *testing.T, u *telegramtest.User, nip string) telegramtest.Messa
 		t.Fatalf("the phone question has no share-contact button: %+v", phone.Keyboard)
 	}
 	u.ShareContact("6281234567890")
-	ack := expect(t, u, "+6281234567890")
+	ack := expect(t, u, "Nomor ponsel: 0812-3456-7890")
 	if !ack.RemoveKeyboard {
 		t.Error("the contact keyboard was not removed after the number was given")
 	}
@@ -242,7 +242,7 @@ func TestOnboardingButtonsAndContactMisuse(t *testing.T) {
 	u.Send("+1 555 123 4567")
 	expect(t, u, "Indonesia")
 	u.Send("0812-3456-7890")
-	expect(t, u, "+6281234567890")
+	expect(t, u, "0812-3456-7890")
 	summary := expect(t, u, "Periksa kembali")
 
 	// Correct one field from the summary, then save.
