@@ -13,8 +13,11 @@ import (
 // needProfile sends a user without a profile through onboarding, then back to then.
 func (c *conv) needProfile(then string) {
 	c.set(State{Flow: flowOnboarding, Step: stepConsent, Then: then})
-	c.say(Reply{Text: T("daftar.perlu_profil"), RemoveKeyboard: true})
-	c.say(consentQuestion())
+	// One message: why a profile, then the consent it starts with. (No reply keyboard can be
+	// left here: a conversation that showed one was ended by /batal, which removes it.)
+	r := consentQuestion()
+	r.Text, r.Parts = T("daftar.perlu_profil"), []Text{r.Text}
+	c.say(r)
 }
 
 // confirmEnrol asks once before enrolling ("k:b:<batch>"), offering the waiting list when

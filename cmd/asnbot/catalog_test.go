@@ -193,8 +193,7 @@ func TestDeepLinkShowsTheCourseBeforeConsent(t *testing.T) {
 		t.Fatal("a profile exists before any answer")
 	}
 	u.Press(t, detail, "📝 Daftar Angkatan II")
-	expect(t, u, "mengisi profil satu kali saja")
-	consent := expect(t, u, "Apakah Anda setuju")
+	consent := expect(t, u, "mengisi profil satu kali saja", "Apakah Anda setuju")
 	u.Press(t, consent, "✅ Setuju")
 	expect(t, u, "persetujuan")
 	expect(t, u, "nama lengkap")
@@ -202,7 +201,8 @@ func TestDeepLinkShowsTheCourseBeforeConsent(t *testing.T) {
 		u.Send(a)
 		u.Next(t)
 	}
-	pickRank(t, u, "III/b")
+	u.Send("III/b")
+	expect(t, u, "Golongan: III/b")
 	u.Next(t)
 	u.Send("081234567890")
 	u.Next(t)
@@ -214,6 +214,15 @@ func TestDeepLinkShowsTheCourseBeforeConsent(t *testing.T) {
 	expect(t, u, "Pendaftaran berhasil", "Angkatan II")
 	if got := h.enrolmentsOf(u.ID); got["MAN-ASN/Angkatan II"] != flows.Registered || len(got) != 1 {
 		t.Errorf("enrolments %v", got)
+	}
+	// From the link to enrolled: 8 messages typed (the link's /start, five answers, the rank,
+	// the phone), 4 taps (Daftar, Setuju, Simpan, Ya), and the bot's messages, pages and
+	// confirmations edited in place rather than piled up.
+	u.Next(t) // the calendar file
+	sent := len(u.Messages())
+	t.Logf("taps %d, bot messages %d", len(u.CallbackAnswers()), sent)
+	if taps := len(u.CallbackAnswers()); taps != 4 || sent > 14 {
+		t.Errorf("%d taps and %d messages from a deep link to enrolled", taps, sent)
 	}
 }
 
@@ -252,8 +261,7 @@ func TestEnrolmentRefusals(t *testing.T) {
 	v.Send("/katalog")
 	list := v.Next(t)
 	v.PressData(list, fmt.Sprintf("k:b:%d", h.batchID("A-1", "Angkatan I")))
-	expect(t, v, "mengisi profil satu kali saja")
-	expect(t, v, "Apakah Anda setuju")
+	expect(t, v, "mengisi profil satu kali saja", "Apakah Anda setuju")
 }
 
 func TestCatalogPagesFiltersAndSearch(t *testing.T) {
@@ -529,12 +537,4 @@ func TestGreetingsOpenTheMenuAndSynonymsFindCourses(t *testing.T) {
 	}
 	u.Send("akuntansi forensik")
 	expect(t, u, "Tidak ada pelatihan yang cocok", "akuntansi forensik")
-}
-
-// pickRank taps the rank at the rank question (the last message) and reads the bot's
-// acknowledgement.
-func pickRank(t *testing.T, u *telegramtest.User, code string) {
-	t.Helper()
-	tapRank(t, u, u.Last(), code)
-	u.Next(t)
 }
