@@ -101,36 +101,28 @@ func leadText(kind string) Text {
 
 // ReminderSchedule lists the rules as the participant reads them in /pengingat.
 func ReminderSchedule(rules []ReminderRule) Text {
-	parts := make([]Text, 0, len(rules))
-	for _, r := range rules {
-		switch {
-		case r.Before > 0 && r.Before%time.Hour == 0:
-			parts = append(parts, T("pengingat.sebelum_jam", "N", int(r.Before/time.Hour)))
-		case r.Before > 0:
-			parts = append(parts, T("pengingat.sebelum_menit", "N", int(r.Before/time.Minute)))
-		case r.DaysBefore == 0:
-			parts = append(parts, T("pengingat.sebelum_hari_ini", "At", clockText(r.At)))
-		default:
-			parts = append(parts, T("pengingat.sebelum_hari", "N", r.DaysBefore, "At", clockText(r.At)))
-		}
-	}
-	return T("pengingat.jadwal", "Items", parts)
+	return T("pengingat.jadwal", "Items", reminderTexts(rules, "sebelum"))
 }
 
 // reminderBrief lists the rules within a sentence: "3 hari sebelumnya pukul 09.00, 1 hari
 // sebelumnya pukul 09.00, dan 1 jam sebelum mulai".
-func reminderBrief(rules []ReminderRule) List {
-	out := make(List, 0, len(rules))
+func reminderBrief(rules []ReminderRule) List { return List(reminderTexts(rules, "singkat")) }
+
+// reminderTexts says each rule, with the locale keys pengingat.<form>_hari, _hari_ini, _jam
+// and _menit: "sebelum" for a list of its own, "singkat" within a sentence.
+func reminderTexts(rules []ReminderRule, form string) []Text {
+	key := "pengingat." + form
+	out := make([]Text, 0, len(rules))
 	for _, r := range rules {
 		switch {
 		case r.Before > 0 && r.Before%time.Hour == 0:
-			out = append(out, T("pengingat.singkat_jam", "N", int(r.Before/time.Hour)))
+			out = append(out, T(key+"_jam", "N", int(r.Before/time.Hour)))
 		case r.Before > 0:
-			out = append(out, T("pengingat.singkat_menit", "N", int(r.Before/time.Minute)))
+			out = append(out, T(key+"_menit", "N", int(r.Before/time.Minute)))
 		case r.DaysBefore == 0:
-			out = append(out, T("pengingat.singkat_hari_ini", "At", clockText(r.At)))
+			out = append(out, T(key+"_hari_ini", "At", clockText(r.At)))
 		default:
-			out = append(out, T("pengingat.singkat_hari", "N", r.DaysBefore, "At", clockText(r.At)))
+			out = append(out, T(key+"_hari", "N", r.DaysBefore, "At", clockText(r.At)))
 		}
 	}
 	return out

@@ -238,22 +238,9 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 	var out flows.Enrolment
 	var promo *flows.Promotion
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var p participantRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", participantID).Take(&p).Error; err != nil {
-			return mapErr(err, "lock participant")
-		}
-		var r enrolmentRow
-		if err := tx.Where("id = ? AND participant_id = ?", enrolmentID, participantID).Take(&r).Error; err != nil {
-			return mapErr(err, "enrolment")
-		}
-		var b batchRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
-			return mapErr(err, "lock batch")
-		}
-		// Read again under the lock: another cancellation may have moved this one up from
-		// the waiting list meanwhile, and its seat must then be passed on.
-		if err := tx.Where("id = ?", r.ID).Take(&r).Error; err != nil {
-			return mapErr(err, "enrolment")
+		r, b, err := lockSeat(tx, participantID, enrolmentID)
+		if err != nil {
+			return err
 		}
 		if r.Status != string(flows.Registered) && r.Status != string(flows.Waiting) || !now.Before(b.StartsAt) {
 			return flows.ErrNotCancellable
@@ -267,7 +254,6 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 			"offer_expires_at": nil, "updated_at": now}).Error; err != nil {
 			return mapErr(err, "cancel")
 		}
-		var err error
 		if out, err = db.loadEnrolment(tx, r); err != nil {
 			return err
 		}
@@ -277,6 +263,28 @@ func (db *DB) Cancel(ctx context.Context, participantID, enrolmentID int64, now 
 		return err
 	})
 	return out, promo, err
+}
+
+// lockSeat locks, in the order every writer of a seat takes them, the participant, then the
+// enrolment's batch, and reads the enrolment under those locks: another cancellation may have
+// moved it up from the waiting list meanwhile, and its seat must then be passed on.
+func lockSeat(tx *gorm.DB, participantID, enrolmentID int64) (enrolmentRow, batchRow, error) {
+	var p participantRow
+	var r enrolmentRow
+	var b batchRow
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", participantID).Take(&p).Error; err != nil {
+		return r, b, mapErr(err, "lock participant")
+	}
+	if err := tx.Where("id = ? AND participant_id = ?", enrolmentID, participantID).Take(&r).Error; err != nil {
+		return r, b, mapErr(err, "enrolment")
+	}
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
+		return r, b, mapErr(err, "lock batch")
+	}
+	if err := tx.Where("id = ?", r.ID).Take(&r).Error; err != nil {
+		return r, b, mapErr(err, "enrolment")
+	}
+	return r, b, nil
 }
 
 // promoteAll gives every free seat of b to the waiting list, first come first served.
@@ -364,25 +372,18 @@ func (db *DB) ConfirmSeat(ctx context.Context, participantID, enrolmentID int64,
 	return out, confirmed, err
 }
 
-// ExpireOffer implements flows.Seats. The locks are taken in Cancel's order (participant,
-// batch, enrolment), so an expiry and the holder's own cancellation cannot deadlock.
+// ExpireOffer implements flows.Seats. Its locks are Cancel's (lockSeat), so an expiry and
+// the holder's own cancellation cannot deadlock.
 func (db *DB) ExpireOffer(ctx context.Context, enrolmentID int64, deadline, now time.Time) (bool, error) {
 	var expired bool
 	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var r enrolmentRow
-		if err := tx.Where("id = ?", enrolmentID).Take(&r).Error; err != nil {
+		var owner enrolmentRow
+		if err := tx.Select("participant_id").Where("id = ?", enrolmentID).Take(&owner).Error; err != nil {
 			return mapErr(err, "enrolment")
 		}
-		var p participantRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", r.ParticipantID).Take(&p).Error; err != nil {
-			return mapErr(err, "lock participant")
-		}
-		var b batchRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", r.BatchID).Take(&b).Error; err != nil {
-			return mapErr(err, "lock batch")
-		}
-		if err := tx.Where("id = ?", r.ID).Take(&r).Error; err != nil {
-			return mapErr(err, "enrolment")
+		r, b, err := lockSeat(tx, owner.ParticipantID, enrolmentID)
+		if err != nil {
+			return err
 		}
 		ours := r.OfferExpiresAt != nil && r.OfferExpiresAt.Equal(deadline)
 		if r.Status == string(flows.Cancelled) && ours {

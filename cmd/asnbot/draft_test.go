@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // A registration left halfway is kept seven days (the user may be looking for their SK to copy
@@ -15,12 +13,7 @@ import (
 func TestRegistrationDraftKeptSevenDaysThenToldItEnded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
-	opt, err := redis.ParseURL(h.env["REDIS_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb := h.redis()
 	ctx := context.Background()
 	key := func(kind string, u int64) string { return h.env["REDIS_PREFIX"] + kind + ":" + itoa(u) }
 

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Review defect 8: /hapusdata removes every trace of a person. A registered participant with
@@ -102,12 +100,7 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 		}
 	}
 
-	opt, err := redis.ParseURL(h.env["REDIS_URL"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
+	rdb := h.redis()
 	ctx := context.Background()
 	keys, err := rdb.Keys(ctx, h.env["REDIS_PREFIX"]+"*").Result()
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
 	"github.com/bpsdm/asnbot/storage"
@@ -194,3 +196,16 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // testActor is who the audit log names for changes a test makes directly: the command line,
 // which gets no report of the notices.
 var testActor = flows.Actor{Name: "uji"}
+
+// redis is a client of the harness's Redis, for a test that reads the keys the bot keeps
+// (under h.env["REDIS_PREFIX"]); closed when the test ends.
+func (h *harness) redis() *redis.Client {
+	h.t.Helper()
+	opt, err := redis.ParseURL(h.env["REDIS_URL"])
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	h.t.Cleanup(func() { _ = c.Close() })
+	return c
+}
