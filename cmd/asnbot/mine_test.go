@@ -177,6 +177,21 @@ func TestOnlineLinkOnlyForParticipants(t *testing.T) {
 			t.Errorf("the reminder %q has no link: %q", at.lead, m.Text)
 		}
 	}
+	// Every message with a link was sent without its preview.
+	links := 0
+	for _, method := range []string{"sendMessage", "editMessageText"} {
+		for _, c := range h.tg.Calls(method) {
+			if strings.Contains(c.Params["text"], "https://") {
+				links++
+				if !strings.Contains(c.Params["link_preview_options"], `"is_disabled":true`) {
+					t.Errorf("%s with a link and its preview: %q", method, c.Params["text"])
+				}
+			}
+		}
+	}
+	if links < 4 {
+		t.Errorf("only %d messages with a link", links)
+	}
 	w.Send("/saya")
 	expect(t, w, "Daftar tunggu")
 	for _, m := range w.Messages() {
