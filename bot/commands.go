@@ -17,7 +17,7 @@ var Commands = []string{"start", "katalog", "saya", "survei", "pengingat", "menu
 
 // OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
 var (
-	OperatorCommands = []string{"admin", "siaran", "peserta", "hasil"}
+	OperatorCommands = []string{"admin", "siaran", "peserta", "presensi", "hasil"}
 	AdminCommands    = append(slices.Clip(OperatorCommands), "ubahjadwal", "audit")
 )
 

@@ -206,6 +206,9 @@ func (c *conv) methodChooser() error {
 
 // search shows the courses matching what the user typed: words typed while nothing is asked.
 func (c *conv) search() error {
+	if code, ok := attendanceCode(c.in.Text); ok {
+		return c.checkIn(code) // six digits: the check-in code on the screen, not a search
+	}
 	if isGreeting(c.in.Text) {
 		r := c.menu()
 		r.Parts = append(r.Parts, T("katalog.sapaan"))

@@ -26,6 +26,7 @@ const (
 	nsSurvey     = "v"    // answering a survey
 	nsResults    = "h"    // /hasil
 	nsClaim      = "nc"   // NIP claims: filing one, an admin's pages and decision
+	nsAttend     = "pr"   // /presensi: the admin's check-in screen
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

@@ -15,6 +15,7 @@ type Store interface {
 	Courses
 	Enrolments
 	Seats
+	Attendances
 	Admin
 	Surveys
 	Staff

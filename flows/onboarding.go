@@ -24,6 +24,16 @@ func (c *conv) start() error {
 	if code, ok := strings.CutPrefix(c.in.Text, "adm_"); ok && code != "" {
 		return c.acceptInvite(code) // an invitation to staff: t.me/<bot>?start=adm_<code>
 	}
+	if code, ok := strings.CutPrefix(c.in.Text, "h_"); ok {
+		// The check-in QR: t.me/<bot>?start=h_<code>.
+		if !c.registered() {
+			return c.askToRegister()
+		}
+		if code, ok := attendanceCode(code); ok {
+			c.clear()
+			return c.checkIn(code)
+		}
+	}
 	then := ""
 	if code, ok := strings.CutPrefix(c.in.Text, "c_"); ok && code != "" {
 		then = "c:" + code // a deep link to a course: t.me/<bot>?start=c_<kode>

@@ -67,6 +67,9 @@ const (
 	AuditExport        = "ekspor"
 	AuditTemplate      = "templat_survei"
 	AuditClaim         = "klaim_nip"
+	AuditAttendOpen    = "presensi_buka"
+	AuditAttendClose   = "presensi_tutup"
+	AuditAttendMark    = "presensi_tandai"
 	auditLatestEntries = 10
 )
 

@@ -1,0 +1,217 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+type attendanceSessionRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	BatchID   int64
+	Day       time.Time
+	Secret    []byte
+	LateAfter *time.Time
+	OpenedBy  int64
+	OpenedAt  time.Time
+	EndsAt    time.Time
+	ClosedAt  *time.Time
+}
+
+func (attendanceSessionRow) TableName() string { return "attendance_sessions" }
+
+// OpenAttendance implements flows.Attendances. A day opened again keeps its secret (the codes
+// on the screen stay valid) and takes the new end and late time.
+func (db *DB) OpenAttendance(ctx context.Context, batchID int64, day, endsAt, lateAfter time.Time, by flows.Actor, now time.Time) (flows.AttendanceSession, error) {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return flows.AttendanceSession{}, fmt.Errorf("attendance secret: %w", err)
+	}
+	var late *time.Time
+	if !lateAfter.IsZero() {
+		l := lateAfter.UTC()
+		late = &l
+	}
+	var id int64
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Raw(`INSERT INTO attendance_sessions (batch_id, day, secret, late_after, opened_by, opened_at, ends_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (batch_id, day) DO UPDATE SET closed_at = NULL, late_after = EXCLUDED.late_after, ends_at = EXCLUDED.ends_at
+			RETURNING id`, batchID, day.Format(time.DateOnly), secret, late, by.ID, now.UTC(), endsAt.UTC()).Scan(&id).Error
+		if err != nil {
+			return mapErr(err, "open attendance")
+		}
+		return audit(tx, now, by, flows.AuditAttendOpen, fmt.Sprintf("angkatan %d", batchID), day.Format(time.DateOnly))
+	})
+	if err != nil {
+		return flows.AttendanceSession{}, err
+	}
+	return db.AttendanceSession(ctx, id)
+}
+
+// CloseAttendance implements flows.Attendances.
+func (db *DB) CloseAttendance(ctx context.Context, sessionID int64, by flows.Actor, now time.Time) (flows.AttendanceSession, error) {
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE attendance_sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now.UTC(), sessionID)
+		if res.Error != nil {
+			return mapErr(res.Error, "close attendance")
+		}
+		if res.RowsAffected == 0 {
+			return nil // closed already: a second tap
+		}
+		return audit(tx, now, by, flows.AuditAttendClose, fmt.Sprintf("presensi %d", sessionID), "")
+	})
+	if err != nil {
+		return flows.AttendanceSession{}, err
+	}
+	return db.AttendanceSession(ctx, sessionID)
+}
+
+// AttendanceSession implements flows.Attendances.
+func (db *DB) AttendanceSession(ctx context.Context, id int64) (flows.AttendanceSession, error) {
+	g := db.gorm.WithContext(ctx)
+	var r attendanceSessionRow
+	if err := g.Where("id = ?", id).Take(&r).Error; err != nil {
+		return flows.AttendanceSession{}, mapErr(err, "attendance session")
+	}
+	return db.sessionOf(g, r)
+}
+
+func (db *DB) sessionOf(g *gorm.DB, r attendanceSessionRow) (flows.AttendanceSession, error) {
+	var bc batchWithCourse
+	res := g.Raw(selectBatchWithCourse, r.BatchID).Scan(&bc)
+	if res.Error != nil {
+		return flows.AttendanceSession{}, mapErr(res.Error, "attendance batch")
+	}
+	b := bc.Batch.domain()
+	z := b.Zone()
+	s := flows.AttendanceSession{ID: r.ID, Course: bc.Course.domain(), Batch: b, Secret: r.Secret,
+		Day: time.Date(r.Day.Year(), r.Day.Month(), r.Day.Day(), 0, 0, 0, 0, z), EndsAt: r.EndsAt, Closed: r.ClosedAt != nil}
+	if r.LateAfter != nil {
+		s.LateAfter = *r.LateAfter
+	}
+	return s, nil
+}
+
+// OpenAttendanceSessions implements flows.Attendances.
+func (db *DB) OpenAttendanceSessions(ctx context.Context, now time.Time) ([]flows.AttendanceSession, error) {
+	g := db.gorm.WithContext(ctx)
+	var rows []attendanceSessionRow
+	if err := g.Where("closed_at IS NULL AND ends_at > ?", now.UTC()).Order("id").Find(&rows).Error; err != nil {
+		return nil, mapErr(err, "open attendance sessions")
+	}
+	out := make([]flows.AttendanceSession, 0, len(rows))
+	for _, r := range rows {
+		s, err := db.sessionOf(g, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// CheckIn implements flows.Attendances.
+func (db *DB) CheckIn(ctx context.Context, sessionID, participantID int64, now time.Time) (flows.CheckIn, error) {
+	var out flows.CheckIn
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var enrolmentID int64
+		err := tx.Raw(`SELECT e.id FROM enrolments e JOIN attendance_sessions s ON s.batch_id = e.batch_id
+			WHERE s.id = ? AND e.participant_id = ? AND e.status IN ?`, sessionID, participantID, seatStatuses).Scan(&enrolmentID).Error
+		if err != nil {
+			return mapErr(err, "seat for attendance")
+		}
+		if enrolmentID == 0 {
+			return flows.ErrNoSeat
+		}
+		out, err = record(tx, sessionID, enrolmentID, nil, now)
+		return err
+	})
+	return out, err
+}
+
+// MarkPresent implements flows.Attendances.
+func (db *DB) MarkPresent(ctx context.Context, sessionID, enrolmentID int64, by flows.Actor, now time.Time) (flows.CheckIn, error) {
+	var out flows.CheckIn
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var name string
+		err := tx.Raw(`SELECT p.name FROM enrolments e JOIN attendance_sessions s ON s.batch_id = e.batch_id
+			JOIN participants p ON p.id = e.participant_id
+			WHERE s.id = ? AND e.id = ? AND e.status IN ?`, sessionID, enrolmentID, seatStatuses).Scan(&name).Error
+		if err != nil {
+			return mapErr(err, "seat for attendance")
+		}
+		if name == "" {
+			return flows.ErrNoSeat
+		}
+		if out, err = record(tx, sessionID, enrolmentID, &by, now); err != nil || out.Existing {
+			return err
+		}
+		return audit(tx, now, by, flows.AuditAttendMark, name, fmt.Sprintf("presensi %d", sessionID))
+	})
+	return out, err
+}
+
+// record writes one attendance, or finds the one written earlier the same day.
+func record(tx *gorm.DB, sessionID, enrolmentID int64, by *flows.Actor, now time.Time) (flows.CheckIn, error) {
+	var s attendanceSessionRow
+	if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Where("id = ?", sessionID).Take(&s).Error; err != nil {
+		return flows.CheckIn{}, mapErr(err, "attendance session")
+	}
+	late := s.LateAfter != nil && now.After(*s.LateAfter) && by == nil // by hand: the admin knows why
+	var marker *int64
+	if by != nil {
+		marker = &by.ID
+	}
+	res := tx.Exec(`INSERT INTO attendance (enrolment_id, session_id, at, late, marked_by) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (enrolment_id, session_id) DO NOTHING`, enrolmentID, sessionID, now.UTC(), late, marker)
+	if res.Error != nil {
+		return flows.CheckIn{}, mapErr(res.Error, "record attendance")
+	}
+	if res.RowsAffected == 1 {
+		return flows.CheckIn{At: now, Late: late}, nil
+	}
+	var had struct {
+		At   time.Time
+		Late bool
+	}
+	if err := tx.Raw(`SELECT at, late FROM attendance WHERE enrolment_id = ? AND session_id = ?`, enrolmentID, sessionID).Scan(&had).Error; err != nil {
+		return flows.CheckIn{}, mapErr(err, "attendance")
+	}
+	return flows.CheckIn{At: had.At, Late: had.Late, Existing: true}, nil
+}
+
+// Presence implements flows.Attendances.
+func (db *DB) Presence(ctx context.Context, sessionID int64) ([]flows.Presence, error) {
+	var rows []struct {
+		EnrolmentID int64
+		Name        string
+		Agency      string
+		At          *time.Time
+		Late        bool
+		MarkedBy    *int64
+	}
+	err := db.gorm.WithContext(ctx).Raw(`SELECT e.id AS enrolment_id, p.name, p.agency, a.at, COALESCE(a.late, false) AS late, a.marked_by
+		FROM attendance_sessions s JOIN enrolments e ON e.batch_id = s.batch_id AND e.status IN ?
+		JOIN participants p ON p.id = e.participant_id
+		LEFT JOIN attendance a ON a.enrolment_id = e.id AND a.session_id = s.id
+		WHERE s.id = ? ORDER BY a.at IS NULL, p.name, e.id`, seatStatuses, sessionID).Scan(&rows).Error
+	if err != nil {
+		return nil, mapErr(err, "presence")
+	}
+	out := make([]flows.Presence, 0, len(rows))
+	for _, r := range rows {
+		p := flows.Presence{EnrolmentID: r.EnrolmentID, Name: r.Name, Agency: r.Agency, Late: r.Late, ByHand: r.MarkedBy != nil}
+		if r.At != nil {
+			p.At = *r.At
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
