@@ -41,6 +41,8 @@ type Courier struct {
 	// Rate is the shared limit on what the bot sends on its own (OUT_RATE), for the estimate
 	// of an announcement's time left.
 	Rate float64
+	// Username is the bot's, for the links its pictures encode (the check-in QR).
+	Username string
 }
 
 var _ flows.Courier = (*Courier)(nil)

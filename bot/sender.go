@@ -215,7 +215,10 @@ func (s *Sender) send(ctx context.Context, chatID int64, msgID int, rep flows.Re
 		return 0, s.sendFile(ctx, chatID, rep.File, markup)
 	}
 	if rep.Photo != nil {
-		return 0, s.sendPhoto(ctx, chatID, rep.Photo, markup)
+		if rep.Edit && msgID != 0 { // a picture that changes in place: the check-in board's QR
+			return msgID, s.editPhoto(ctx, chatID, msgID, rep.Photo, markup)
+		}
+		return s.sendPhoto(ctx, chatID, rep.Photo, markup)
 	}
 	text, err := s.R.message(rep)
 	if err != nil {
@@ -296,12 +299,38 @@ func (s *Sender) sendFile(ctx context.Context, chatID int64, f *flows.File, mark
 	})
 }
 
-func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File, markup any) error {
-	return s.upload(ctx, "sendPhoto", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
-		_, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: chatID, Photo: file, Caption: caption,
+// sendPhoto sends a picture and returns its message's id, for a picture edited later.
+func (s *Sender) sendPhoto(ctx context.Context, chatID int64, f *flows.File, markup any) (int, error) {
+	var id int
+	err := s.upload(ctx, "sendPhoto", chatID, f, func(ctx context.Context, file models.InputFile, caption string) error {
+		m, err := s.API.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: chatID, Photo: file, Caption: caption,
 			ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
+		if err == nil {
+			id = m.ID
+		}
 		return err
 	})
+	return id, err
+}
+
+// editPhoto replaces the picture of message msgID, with its caption and buttons.
+func (s *Sender) editPhoto(ctx context.Context, chatID int64, msgID int, f *flows.File, markup any) error {
+	caption, err := s.R.HTML(f.Caption)
+	if err != nil {
+		return err
+	}
+	err = s.Call(ctx, "editMessageMedia", chatID, func(ctx context.Context) error {
+		p := &tgbot.EditMessageMediaParams{ChatID: chatID, MessageID: msgID, ReplyMarkup: markup,
+			// A fresh reader per attempt: a retried upload starts from the first byte.
+			Media: &models.InputMediaPhoto{Media: "attach://" + f.Name, Caption: caption, ParseMode: models.ParseModeHTML,
+				MediaAttachment: bytes.NewReader(f.Content)}}
+		if markup == nil {
+			p.ReplyMarkup = inlineMarkup{InlineKeyboard: [][]inlineButton{}}
+		}
+		_, err := s.API.EditMessageMedia(ctx, p)
+		return err
+	})
+	return err // "message is not modified" is success (Call)
 }
 
 // upload sends f with its caption through send, under the retry policy.

@@ -33,6 +33,8 @@ type AttendanceSession struct {
 	LateAfter time.Time // zero: nobody is late
 	EndsAt    time.Time // the end of the day: no check-in after it
 	Closed    bool
+	BoardChat int64 // where the board is: the chat of whoever opened the session
+	Board     int   // the board's message; 0 until it is shown
 }
 
 // Open reports whether participants can check in at now.
@@ -112,4 +114,8 @@ type Attendances interface {
 	MarkPresent(ctx context.Context, sessionID, enrolmentID int64, by Actor, now time.Time) (CheckIn, error)
 	// Presence lists the session's batch's seat holders, present first, then by name.
 	Presence(ctx context.Context, sessionID int64) ([]Presence, error)
+	// SetAttendanceBoard records the board's message.
+	SetAttendanceBoard(ctx context.Context, sessionID int64, message int) error
+	// PlanAttendanceBoard plans the board's change for a later period of the code.
+	PlanAttendanceBoard(ctx context.Context, sessionID, period int64) error
 }

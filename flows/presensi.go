@@ -104,37 +104,24 @@ func (c *conv) openAttendance(b Batch, late string, edit bool) error {
 	if err != nil {
 		return fmt.Errorf("open attendance: %w", err)
 	}
-	return c.attendanceScreen(s, edit)
+	// The board itself comes from its job (AttendanceBoard), which keeps the message's id to
+	// change its code every 30 seconds.
+	c.say(Reply{Edit: edit, Text: T("presensi.dibuka", "Title", s.Course.Title, "Batch", s.Batch.Name,
+		"Day", dateOnly(s.Day), "LateAfter", clockOf(s.LateAfter, s.Batch.Zone()))})
+	return nil
 }
 
-// attendanceScreen is the admin's view of a session: the current code, the count, and the
-// way to the missing, to marking by hand, and to closing.
-func (c *conv) attendanceScreen(s AttendanceSession, edit bool) error {
+// attendanceScreen edits the board whose button was pressed: the current code, QR and count.
+func (c *conv) attendanceScreen(s AttendanceSession) error {
 	list, err := c.e.store.Presence(c.ctx, s.ID)
 	if err != nil {
 		return fmt.Errorf("presence: %w", err)
 	}
-	present, late := 0, 0
-	for _, p := range list {
-		if !p.At.IsZero() {
-			present++
-			if p.Late {
-				late++
-			}
-		}
+	r, err := BoardReply(s, list, c.e.now(), c.e.username)
+	if err != nil {
+		return fmt.Errorf("board: %w", err)
 	}
-	now := c.e.now()
-	z := s.Batch.Zone()
-	code := s.Code(now)
-	r := Reply{Edit: edit, Text: T("presensi.layar", "Open", s.Open(now), "Title", s.Course.Title, "Batch", s.Batch.Name,
-		"Day", dateOnly(s.Day), "Code", code[:3]+" "+code[3:], "Present", present, "Total", len(list), "Late", late,
-		"LateAfter", clockOf(s.LateAfter, z))}
-	if s.Open(now) {
-		r.Buttons = [][]Button{
-			{Btn("presensi.perbarui", cb(nsAttend, "r", s.ID)), Btn("presensi.belum", cb(nsAttend, "m", s.ID))},
-			{Btn("presensi.tandai", cb(nsAttend, "t", s.ID)), Btn("presensi.tutup", cb(nsAttend, "x", s.ID))},
-		}
-	}
+	r.Edit = true
 	c.say(r)
 	return nil
 }
@@ -170,7 +157,7 @@ func (c *conv) attendanceRefresh() error {
 	if !ok {
 		return err
 	}
-	return c.attendanceScreen(s, true)
+	return c.attendanceScreen(s)
 }
 
 // attendanceMissing lists who has not checked in yet ("pr:m").
@@ -193,19 +180,30 @@ func (c *conv) attendanceMissing() error {
 	if len(lines) > 0 {
 		text = T("presensi.daftar_belum", "Count", len(lines), "Lines", lines[:min(len(lines), 50)])
 	}
-	c.say(Reply{Edit: true, Text: text, Buttons: [][]Button{{Btn("umum.kembali", cb(nsAttend, "r", s.ID))}}})
+	// A message of its own: the board stays on the projector.
+	c.say(Reply{Text: text})
 	return nil
 }
 
-// attendanceMarkList lists the missing as buttons, to mark one present by hand ("pr:t").
+// attendanceMarkList lists the missing as buttons, to mark one present by hand ("pr:t"), in a
+// message of its own (the board stays on the projector).
 func (c *conv) attendanceMarkList() error {
 	s, ok, err := c.session()
 	if !ok {
 		return err
 	}
+	r, err := c.markList(s)
+	if err != nil {
+		return err
+	}
+	c.say(r)
+	return nil
+}
+
+func (c *conv) markList(s AttendanceSession) (Reply, error) {
 	list, err := c.e.store.Presence(c.ctx, s.ID)
 	if err != nil {
-		return fmt.Errorf("presence: %w", err)
+		return Reply{}, fmt.Errorf("presence: %w", err)
 	}
 	var rows [][]Button
 	for _, p := range list {
@@ -213,13 +211,14 @@ func (c *conv) attendanceMarkList() error {
 			rows = append(rows, []Button{{Label: Raw(cutRunes(p.Name, 30)), Data: cb(nsAttend, "h", s.ID, p.EnrolmentID)}})
 		}
 	}
-	rows = append(rows, []Button{Btn("umum.kembali", cb(nsAttend, "r", s.ID))})
-	c.say(Reply{Edit: true, Text: T("presensi.pilih_tandai"), Buttons: rows})
-	return nil
+	if len(rows) == 0 {
+		return Reply{Text: T("presensi.semua_hadir")}, nil
+	}
+	return Reply{Text: T("presensi.pilih_tandai"), Buttons: rows}, nil
 }
 
 // attendanceMark marks one participant present by hand ("pr:h:<session>:<enrolment>"),
-// audited, and shows the screen again.
+// audited; the list loses their name, the board counts them at its next change.
 func (c *conv) attendanceMark() error {
 	s, ok, err := c.session()
 	if !ok {
@@ -237,7 +236,13 @@ func (c *conv) attendanceMark() error {
 		return fmt.Errorf("mark present: %w", err)
 	}
 	c.toast(T("presensi.ditandai"))
-	return c.attendanceScreen(s, true)
+	r, err := c.markList(s)
+	if err != nil {
+		return err
+	}
+	r.Edit = true
+	c.say(r)
+	return nil
 }
 
 // attendanceClose closes the check-in ("pr:x").
@@ -249,7 +254,7 @@ func (c *conv) attendanceClose() error {
 	if s, err = c.e.store.CloseAttendance(c.ctx, s.ID, c.actor(), c.e.now()); err != nil {
 		return fmt.Errorf("close attendance: %w", err)
 	}
-	return c.attendanceScreen(s, true)
+	return c.attendanceScreen(s)
 }
 
 // attendanceCode reads what a participant typed as a check-in code: six digits, spaces or a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -22,6 +23,7 @@ type attendanceSessionRow struct {
 	OpenedAt  time.Time
 	EndsAt    time.Time
 	ClosedAt  *time.Time
+	Board     *int
 }
 
 func (attendanceSessionRow) TableName() string { return "attendance_sessions" }
@@ -46,6 +48,15 @@ func (db *DB) OpenAttendance(ctx context.Context, batchID int64, day, endsAt, la
 			RETURNING id`, batchID, day.Format(time.DateOnly), secret, late, by.ID, now.UTC(), endsAt.UTC()).Scan(&id).Error
 		if err != nil {
 			return mapErr(err, "open attendance")
+		}
+		// The board is shown (or shown open again) now, and changes with the next period; a
+		// session closed and opened again within one period still gets the second.
+		p := flows.Period(now)
+		err = db.plan(ctx, tx, river.InsertManyParams{Args: flows.AttendanceBoard{SessionID: id, Period: p}},
+			river.InsertManyParams{Args: flows.AttendanceBoard{SessionID: id, Period: p + 1},
+				InsertOpts: &river.InsertOpts{ScheduledAt: flows.PeriodStart(p + 1)}})
+		if err != nil {
+			return err
 		}
 		return audit(tx, now, by, flows.AuditAttendOpen, fmt.Sprintf("angkatan %d", batchID), day.Format(time.DateOnly))
 	})
@@ -92,7 +103,11 @@ func (db *DB) sessionOf(g *gorm.DB, r attendanceSessionRow) (flows.AttendanceSes
 	b := bc.Batch.domain()
 	z := b.Zone()
 	s := flows.AttendanceSession{ID: r.ID, Course: bc.Course.domain(), Batch: b, Secret: r.Secret,
-		Day: time.Date(r.Day.Year(), r.Day.Month(), r.Day.Day(), 0, 0, 0, 0, z), EndsAt: r.EndsAt, Closed: r.ClosedAt != nil}
+		Day: time.Date(r.Day.Year(), r.Day.Month(), r.Day.Day(), 0, 0, 0, 0, z), EndsAt: r.EndsAt, Closed: r.ClosedAt != nil,
+		BoardChat: r.OpenedBy}
+	if r.Board != nil {
+		s.Board = *r.Board
+	}
 	if r.LateAfter != nil {
 		s.LateAfter = *r.LateAfter
 	}
@@ -185,6 +200,20 @@ func record(tx *gorm.DB, sessionID, enrolmentID int64, by *flows.Actor, now time
 		return flows.CheckIn{}, mapErr(err, "attendance")
 	}
 	return flows.CheckIn{At: had.At, Late: had.Late, Existing: true}, nil
+}
+
+// SetAttendanceBoard implements flows.Attendances.
+func (db *DB) SetAttendanceBoard(ctx context.Context, sessionID int64, message int) error {
+	err := db.gorm.WithContext(ctx).Exec(`UPDATE attendance_sessions SET board = ? WHERE id = ?`, message, sessionID).Error
+	return mapErr(err, "attendance board")
+}
+
+// PlanAttendanceBoard implements flows.Attendances.
+func (db *DB) PlanAttendanceBoard(ctx context.Context, sessionID, period int64) error {
+	return db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return db.plan(ctx, tx, river.InsertManyParams{Args: flows.AttendanceBoard{SessionID: sessionID, Period: period},
+			InsertOpts: &river.InsertOpts{ScheduledAt: flows.PeriodStart(period)}})
+	})
 }
 
 // Presence implements flows.Attendances.

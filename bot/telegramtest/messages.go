@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path"
@@ -195,6 +196,7 @@ func (s *Server) edit(p params, method string, change func(m *Message) *apiError
 		return nil, aerr
 	}
 	if next.Text == st.Text && next.Raw == st.Raw && next.Caption == st.Caption &&
+		reflect.DeepEqual(next.Photo, st.Photo) && reflect.DeepEqual(next.Document, st.Document) &&
 		(len(next.Buttons) == 0 && len(st.Buttons) == 0 || reflect.DeepEqual(next.Buttons, st.Buttons)) {
 		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
@@ -230,6 +232,56 @@ func (s *Server) editMessageCaption(_ context.Context, p params) (any, *apiError
 			return badRequest("there is no caption in the message to edit")
 		}
 		m.Caption, m.Raw, m.ParseMode = caption, p.str("caption"), p.str("parse_mode")
+		return m.setMarkup(p.str("reply_markup"), true)
+	})
+}
+
+// editMessageMedia replaces a photo or document with a new one: media is an InputMedia
+// object whose "media" is "attach://<part>" (an upload in the same request), a file_id the
+// server issued, or an HTTP URL; its caption replaces the old one, as in Telegram.
+func (s *Server) editMessageMedia(_ context.Context, p params) (any, *apiError) {
+	var media struct {
+		Type      string `json:"type"`
+		Media     string `json:"media"`
+		Caption   string `json:"caption"`
+		ParseMode string `json:"parse_mode"`
+	}
+	if err := json.Unmarshal([]byte(p.str("media")), &media); err != nil || media.Media == "" {
+		return nil, badRequest("can't parse InputMedia: media is not specified")
+	}
+	if media.Type != "photo" && media.Type != "document" {
+		return nil, badRequest("unsupported media type " + media.Type)
+	}
+	var f File
+	if part, ok := strings.CutPrefix(media.Media, "attach://"); ok {
+		up, found := p.files[part]
+		if !found {
+			return nil, badRequest("can't find attached file " + part)
+		}
+		f = up
+	} else {
+		s.mu.Lock()
+		known := s.files[media.Media]
+		s.mu.Unlock()
+		if known == nil {
+			return nil, badRequest("wrong file identifier/HTTP URL specified")
+		}
+		f = known.File
+	}
+	caption, aerr := render(media.Caption, media.ParseMode)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return s.edit(p, "editMessageMedia", func(m *Message) *apiError {
+		if m.Document == nil && m.Photo == nil {
+			return badRequest("there is no media in the message to edit")
+		}
+		if media.Type == "photo" {
+			m.Photo, m.Document = &f, nil
+		} else {
+			m.Document, m.Photo = &f, nil
+		}
+		m.Caption, m.Raw, m.ParseMode = caption, media.Caption, media.ParseMode
 		return m.setMarkup(p.str("reply_markup"), true)
 	})
 }

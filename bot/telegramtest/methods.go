@@ -30,6 +30,7 @@ func init() {
 		"getWebhookInfo": (*Server).getWebhookInfo, "sendMessage": (*Server).sendMessage,
 		"sendDocument": sendFile("document"), "sendPhoto": sendFile("photo"),
 		"editMessageText": (*Server).editMessageText, "editMessageCaption": (*Server).editMessageCaption,
+		"editMessageMedia":       (*Server).editMessageMedia,
 		"editMessageReplyMarkup": (*Server).editMessageReplyMarkup, "deleteMessage": (*Server).deleteMessage,
 		"answerCallbackQuery": (*Server).answerCallbackQuery, "setMyCommands": (*Server).setMyCommands,
 		"deleteMyCommands": (*Server).deleteMyCommands, "getMyCommands": (*Server).getMyCommands,

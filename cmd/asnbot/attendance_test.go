@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 )
@@ -44,11 +49,15 @@ func TestAttendanceCheckIn(t *testing.T) {
 	people["Ani"].Send("/presensi PRS-01")
 	expect(t, people["Ani"], "khusus")
 	admin.Send("/presensi PRS-01 10.05")
-	screen := expect(t, admin, "Presensi dibuka", "Pelayanan Prima — Angkatan I", "Minggu, 22 November 2026", "Kode:",
+	expect(t, admin, "Presensi Pelayanan Prima — Angkatan I dibuka untuk Minggu, 22 November 2026", "setelah pukul 10.05")
+	screen := board(t, admin, "Presensi dibuka", "Pelayanan Prima — Angkatan I", "Minggu, 22 November 2026", "Kode:",
 		"Hadir 0 dari 4 peserta", "setelah pukul 10.05")
-	shown := regexp.MustCompile(`Kode: (\d{3}) (\d{3})`).FindStringSubmatch(screen.Text)
+	shown := regexp.MustCompile(`Kode: (\d{3}) (\d{3})`).FindStringSubmatch(screen.Caption)
 	if shown == nil {
-		t.Fatalf("no code on the screen: %q", screen.Text)
+		t.Fatalf("no code on the board: %q", screen.Caption)
+	}
+	if link := decodeQR(t, screen.Photo.Content); link != "https://t.me/"+telegramtest.BotUsername+"?start=h_"+shown[1]+shown[2] {
+		t.Errorf("the QR opens %q", link)
 	}
 	var sessionID int64
 	h.db.Gorm().Raw("SELECT id FROM attendance_sessions WHERE batch_id = ?", id).Scan(&sessionID)
@@ -69,10 +78,16 @@ func TestAttendanceCheckIn(t *testing.T) {
 	people["Dodi"].Send(s.Code(testNow))
 	expect(t, people["Dodi"], "tidak terdaftar sebagai peserta Pelayanan Prima")
 
-	// 10.10: Bayu types the code that changed 10 seconds ago (valid) and is late; Cici types
-	// one from two minutes ago (expired), then a wrong one, then opens the QR's link.
+	// 10.10: the board has changed its code and QR in place by itself. Bayu types the code
+	// that changed 10 seconds ago (valid) and is late; Cici types one from two minutes ago
+	// (expired), then a wrong one, then opens the QR's link.
 	at := testNow.Add(10 * time.Minute)
 	h.clock.Set(at)
+	moved := board(t, admin, "Presensi dibuka")
+	if now := s.Code(at); moved.ID != screen.ID || !moved.Edited || !strings.Contains(moved.Caption, "Kode: "+now[:3]+" "+now[3:]) ||
+		decodeQR(t, moved.Photo.Content) != "https://t.me/"+telegramtest.BotUsername+"?start=h_"+now {
+		t.Fatalf("the board did not change to the code of 10.10 (%s) in place: %+v", now, moved)
+	}
 	people["Bayu"].Send(s.Code(at.Add(-15 * time.Second)))
 	expect(t, people["Bayu"], "Kehadiran Anda tercatat", "pukul 10.10", "Tercatat terlambat (setelah pukul 10.05)")
 	people["Cici"].Send(s.Code(at.Add(-2 * time.Minute)))
@@ -88,20 +103,18 @@ func TestAttendanceCheckIn(t *testing.T) {
 	people["Cici"].Send("/start h_" + s.Code(at))
 	expect(t, people["Cici"], "Kehadiran Anda tercatat", "terlambat")
 
-	// The admin's screen: three present, one late; Eko is missing, and is marked by hand.
+	// The admin's board: three present, two late; Eko is missing, and is marked by hand. The
+	// lists come as messages of their own, so the board stays on the projector.
 	admin.Press(t, screen, "🔄 Perbarui")
-	screen = expect(t, admin, "Hadir 3 dari 4 peserta", "2 terlambat")
-	if now := s.Code(at); !strings.Contains(screen.Text, "Kode: "+now[:3]+" "+now[3:]) {
-		t.Errorf("the refreshed screen does not show the current code %s: %q", now, screen.Text)
-	}
+	screen = board(t, admin, "Hadir 3 dari 4 peserta", "2 terlambat")
 	admin.Press(t, screen, "👥 Belum hadir")
-	missing := expect(t, admin, "Belum hadir: 1", "Eko Peserta")
-	admin.Press(t, missing, "⬅️ Kembali")
-	screen = expect(t, admin, "Presensi dibuka")
+	expect(t, admin, "Belum hadir: 1", "Eko Peserta")
 	admin.Press(t, screen, "✋ Tandai hadir")
 	list := expect(t, admin, "Tandai satu per satu")
 	admin.Press(t, list, "Eko Peserta")
-	screen = expect(t, admin, "Hadir 4 dari 4 peserta")
+	expect(t, admin, "Semua peserta sudah hadir")
+	admin.Press(t, screen, "🔄 Perbarui")
+	screen = board(t, admin, "Hadir 4 dari 4 peserta")
 	var audited int64
 	h.db.Gorm().Raw("SELECT count(*) FROM audit_log WHERE action = 'presensi_tandai' AND subject = 'Eko Peserta' AND actor = ?", root).Scan(&audited)
 	if audited != 1 {
@@ -110,7 +123,10 @@ func TestAttendanceCheckIn(t *testing.T) {
 
 	// Closed: the code no longer works.
 	admin.Press(t, screen, "🛑 Tutup")
-	expect(t, admin, "Presensi ditutup", "Hadir 4 dari 4")
+	closed := board(t, admin, "Presensi ditutup", "Hadir 4 dari 4")
+	if len(closed.Buttons) != 0 || strings.Contains(closed.Caption, "Kode:") || decodeQR(t, closed.Photo.Content) != "" {
+		t.Errorf("a closed board still offers a way in: %+v", closed)
+	}
 	people["Dodi"].Send(s.Code(at))
 	expect(t, people["Dodi"], "tidak ada presensi yang sedang dibuka")
 
@@ -128,4 +144,37 @@ func TestAttendanceCheckIn(t *testing.T) {
 	if want := "Ani Peserta,Bayu Peserta late,Cici Peserta late,Eko Peserta by hand"; strings.Join(got, ",") != want {
 		t.Errorf("attendance %v, want %s", got, want)
 	}
+}
+
+// board waits for the admin's check-in board (a picture, new or edited) and checks its caption.
+func board(t *testing.T, u *telegramtest.User, fragments ...string) telegramtest.Message {
+	t.Helper()
+	m := u.Next(t)
+	if m.Photo == nil {
+		t.Fatalf("not the board: %+v", m)
+	}
+	for _, f := range fragments {
+		if !strings.Contains(m.Caption, f) {
+			t.Fatalf("board %q\n  does not contain %q", m.Caption, f)
+		}
+	}
+	return m
+}
+
+// decodeQR reads the QR code in a PNG, as a phone's camera would; "" when there is none.
+func decodeQR(t *testing.T, b []byte) string {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := zxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return ""
+	}
+	return res.GetText()
 }

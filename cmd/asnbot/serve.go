@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	// user's own action do not wait for it (a person waits for them, and sends them slowly).
 	jobSender := *sender
 	jobSender.Throttle = rdb.NewThrottle(cfg.OutRate, cfg.OutChatRate, cfg.JobTimeout)
-	jobs, err := startWorkers(ctx, cfg, db, &jobSender, d.now, stubbed, log)
+	jobs, err := startWorkers(ctx, cfg, db, &jobSender, username, d.now, stubbed, log)
 	if err != nil {
 		return err
 	}

@@ -25,17 +25,18 @@ type workers struct {
 	client *river.Client[pgx.Tx]
 }
 
-func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.Sender, now func() time.Time, stubbed bool, log *slog.Logger) (*workers, error) {
+func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.Sender, username string, now func() time.Time, stubbed bool, log *slog.Logger) (*workers, error) {
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("job pool: %w", err)
 	}
 	ws := river.NewWorkers()
-	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate)}
+	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate), Username: username}
 	flows.AddNoticeWorkers(ws, courier)
 	flows.AddAnnouncementWorkers(ws, courier)
 	flows.AddNoticeReportWorker(ws, courier)
 	flows.AddClaimNoticeWorker(ws, courier)
+	flows.AddAttendanceWorker(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true

@@ -11,6 +11,7 @@ CREATE TABLE attendance_sessions (
     opened_at  timestamptz NOT NULL,
     ends_at    timestamptz NOT NULL,   -- the end of the day: no check-in after it
     closed_at  timestamptz,
+    board      integer,                -- the board's message in the opener's chat (opened_by)
     UNIQUE (batch_id, day)
 );
 CREATE INDEX attendance_sessions_open ON attendance_sessions (ends_at) WHERE closed_at IS NULL;

@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/bpsdm/asnbot/flows"
+)
+
+var _ flows.Boarder = (*Courier)(nil)
+
+// ShowBoard implements flows.Boarder: it posts a session's check-in board in its opener's chat
+// the first time, edits it (code, QR, count) afterwards, and plans the next change while the
+// session is open. A job run late or twice edits to the same current board.
+func (c *Courier) ShowBoard(ctx context.Context, sessionID, period int64) error {
+	s, err := c.Records.AttendanceSession(ctx, sessionID)
+	if errors.Is(err, flows.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	now := c.Now()
+	if s.Board == 0 && !s.Open(now) {
+		return nil // closed before it was ever shown
+	}
+	presence, err := c.Records.Presence(ctx, sessionID)
+	if err != nil {
+		return err
+	}
+	r, err := flows.BoardReply(s, presence, now, c.Username)
+	if err != nil {
+		return fmt.Errorf("board: %w", err)
+	}
+	if s.Board == 0 {
+		id, err := c.Sender.Post(ctx, s.BoardChat, r)
+		if err != nil {
+			return fmt.Errorf("post board: %w", err)
+		}
+		if err := c.Records.SetAttendanceBoard(ctx, sessionID, id); err != nil {
+			return err
+		}
+	} else {
+		r.Edit = true
+		if _, err := c.Sender.send(ctx, s.BoardChat, s.Board, r); err != nil {
+			return fmt.Errorf("edit board: %w", err)
+		}
+	}
+	next := max(flows.Period(now), period) + 1
+	if s.Open(now) && flows.PeriodStart(next).Before(s.EndsAt) {
+		return c.Records.PlanAttendanceBoard(ctx, sessionID, next)
+	}
+	return nil
+}
