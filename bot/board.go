@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/bpsdm/asnbot/flows"
 )
@@ -52,4 +53,20 @@ func (c *Courier) ShowBoard(ctx context.Context, sessionID, period int64) error 
 		return c.Records.PlanAttendanceBoard(ctx, sessionID, next)
 	}
 	return nil
+}
+
+var _ flows.Completer = (*Courier)(nil)
+
+// CompleteBatch implements flows.Completer: it settles the batch's attendance and tells whoever
+// opened its last check-in, once however often the job runs.
+func (c *Courier) CompleteBatch(ctx context.Context, batchID int64) error {
+	rep, err := c.Records.CompleteBatch(ctx, batchID, c.Now())
+	if err != nil || rep.Sessions == 0 {
+		return err
+	}
+	err = c.deliverOnce(ctx, "", "completion:"+strconv.FormatInt(batchID, 10), rep.Chat, []flows.Reply{flows.CompletionReply(rep)}, nil)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
 }

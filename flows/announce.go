@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -234,12 +235,12 @@ func (c *conv) announceStatuses(d *AnnounceDraft) error {
 		return c.expired()
 	}
 	switch c.data.arg(0) {
-	case "r":
-		d.Audience.Statuses = []EnrolmentStatus{Registered}
+	case "r": // a seat, whatever attendance made of it (hadir, selesai) once the batch ended
+		d.Audience.Statuses = SeatStatuses
 	case "w":
 		d.Audience.Statuses = []EnrolmentStatus{Waiting}
 	case "rw":
-		d.Audience.Statuses = []EnrolmentStatus{Registered, Waiting}
+		d.Audience.Statuses = append(slices.Clone(SeatStatuses), Waiting)
 	default:
 		return c.expired()
 	}

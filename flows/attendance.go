@@ -118,4 +118,6 @@ type Attendances interface {
 	SetAttendanceBoard(ctx context.Context, sessionID int64, message int) error
 	// PlanAttendanceBoard plans the board's change for a later period of the code.
 	PlanAttendanceBoard(ctx context.Context, sessionID, period int64) error
+	// CompleteBatch settles the batch's attendance (BatchCompletion), the same each time.
+	CompleteBatch(ctx context.Context, batchID int64, now time.Time) (CompletionReport, error)
 }

@@ -55,7 +55,7 @@ func BoardReply(s AttendanceSession, presence []Presence, now time.Time, usernam
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Photo: &File{Name: "presensi.png", Content: img, Caption: screen}}
+	r := Reply{Photo: &File{Name: "qr-presensi.png", Content: img, Caption: screen}}
 	if s.Open(now) {
 		r.Buttons = [][]Button{
 			{Btn("presensi.perbarui", cb(nsAttend, "r", s.ID)), Btn("presensi.belum", cb(nsAttend, "m", s.ID))},

@@ -19,6 +19,8 @@ type Course struct {
 	Audience    string
 	Published   bool
 	SurveyKey   string // the evaluation's template (survey.DefaultKey when empty)
+	// MinAttendance is the share of the batch's check-in days, in percent, that completes it.
+	MinAttendance int
 }
 
 // BatchStatus is where a batch (angkatan) stands. A batch that has ended is told by its

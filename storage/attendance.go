@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 type attendanceSessionRow struct {
@@ -52,9 +53,15 @@ func (db *DB) OpenAttendance(ctx context.Context, batchID int64, day, endsAt, la
 		// The board is shown (or shown open again) now, and changes with the next period; a
 		// session closed and opened again within one period still gets the second.
 		p := flows.Period(now)
+		var endsAt time.Time
+		if err := tx.Raw(`SELECT ends_at FROM batches WHERE id = ?`, batchID).Scan(&endsAt).Error; err != nil {
+			return mapErr(err, "batch end")
+		}
 		err = db.plan(ctx, tx, river.InsertManyParams{Args: flows.AttendanceBoard{SessionID: id, Period: p}},
 			river.InsertManyParams{Args: flows.AttendanceBoard{SessionID: id, Period: p + 1},
-				InsertOpts: &river.InsertOpts{ScheduledAt: flows.PeriodStart(p + 1)}})
+				InsertOpts: &river.InsertOpts{ScheduledAt: flows.PeriodStart(p + 1)}},
+			// A batch with check-in is settled at its end (one job, however many days open).
+			river.InsertManyParams{Args: flows.BatchCompletion{BatchID: batchID}, InsertOpts: &river.InsertOpts{ScheduledAt: endsAt}})
 		if err != nil {
 			return err
 		}
@@ -243,4 +250,68 @@ func (db *DB) Presence(ctx context.Context, sessionID int64) ([]flows.Presence, 
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// CompleteBatch implements flows.Attendances. It recomputes from the attendance each time, so a
+// job run twice, or after a day marked by hand late, settles the same.
+func (db *DB) CompleteBatch(ctx context.Context, batchID int64, now time.Time) (flows.CompletionReport, error) {
+	var rep flows.CompletionReport
+	err := db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT id FROM batches WHERE id = ? FOR UPDATE`, batchID).Error; err != nil {
+			return mapErr(err, "lock batch")
+		}
+		var bc batchWithCourse
+		res := tx.Raw(selectBatchWithCourse, batchID).Scan(&bc)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return mapErr(res.Error, "batch to complete")
+		}
+		rep.Course, rep.Batch = bc.Course.domain(), bc.Batch.domain()
+		if rep.Course.MinAttendance <= 0 {
+			rep.Course.MinAttendance = catalogfile.DefaultMinAttendance
+		}
+		var sessions []attendanceSessionRow
+		if err := tx.Where("batch_id = ?", batchID).Order("id").Find(&sessions).Error; err != nil {
+			return mapErr(err, "attendance sessions")
+		}
+		if len(sessions) == 0 {
+			return nil // check-in was never opened: nothing to weigh
+		}
+		rep.Sessions, rep.Chat = len(sessions), sessions[len(sessions)-1].OpenedBy
+		rep.Needed = flows.NeededDays(rep.Sessions, rep.Course.MinAttendance)
+		var rows []struct {
+			ID       int64
+			Status   string
+			Name     string
+			Attended int
+		}
+		err := tx.Raw(`SELECT e.id, e.status, p.name, count(a.session_id) AS attended
+			FROM enrolments e JOIN participants p ON p.id = e.participant_id
+			LEFT JOIN attendance a ON a.enrolment_id = e.id
+			WHERE e.batch_id = ? AND e.status IN ? GROUP BY e.id, e.status, p.name ORDER BY p.name, e.id`,
+			batchID, seatStatuses).Scan(&rows).Error
+		if err != nil {
+			return mapErr(err, "attendance per seat")
+		}
+		for _, r := range rows {
+			status := r.Status
+			switch {
+			case r.Attended >= rep.Needed:
+				status = string(flows.Completed)
+				rep.Completed++
+			case r.Attended > 0:
+				status = string(flows.Attended)
+				rep.Short = append(rep.Short, flows.Shortfall{Name: r.Name, Attended: r.Attended, Needed: rep.Needed})
+			default:
+				rep.Absent++
+			}
+			if status != r.Status {
+				err := tx.Exec(`UPDATE enrolments SET status = ?, updated_at = ? WHERE id = ?`, status, now.UTC(), r.ID).Error
+				if err != nil {
+					return mapErr(err, "settle enrolment")
+				}
+			}
+		}
+		return nil
+	})
+	return rep, err
 }

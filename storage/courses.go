@@ -24,15 +24,18 @@ type courseRow struct {
 	Audience    string
 	Published   bool
 	SurveyKey   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// MinAttendance is min_kehadiran, in percent.
+	MinAttendance int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 func (courseRow) TableName() string { return "courses" }
 
 func (r courseRow) domain() flows.Course {
 	return flows.Course{ID: r.ID, Code: r.Code, Title: r.Title, Category: r.Category, Method: r.Method,
-		JP: r.JP, Description: r.Description, Audience: r.Audience, Published: r.Published, SurveyKey: r.SurveyKey}
+		JP: r.JP, Description: r.Description, Audience: r.Audience, Published: r.Published, SurveyKey: r.SurveyKey,
+		MinAttendance: r.MinAttendance}
 }
 
 type batchRow struct {
@@ -76,13 +79,15 @@ func (r batchRow) domain() flows.Batch {
 // courseColumns and batchColumns are the columns of a course c and a batch b, in the order of
 // their rows' fields(), for the statements scanned by hand.
 const (
-	courseColumns = `c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key`
-	batchColumns  = `b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota,
+	courseColumns = `c.id, c.code, c.title, c.category, c.method, c.jp, c.description, c.audience, c.published, c.survey_key,
+		c.min_attendance`
+	batchColumns = `b.id, b.course_id, b.name, b.starts_at, b.ends_at, b.time_zone, b.location, b.online_url, b.quota,
 		b.reg_opens_at, b.reg_closes_at, b.status, b.revision, b.trainers, b.notes, b.contact_name, b.contact_wa`
 )
 
 func (r *courseRow) fields() []any {
-	return []any{&r.ID, &r.Code, &r.Title, &r.Category, &r.Method, &r.JP, &r.Description, &r.Audience, &r.Published, &r.SurveyKey}
+	return []any{&r.ID, &r.Code, &r.Title, &r.Category, &r.Method, &r.JP, &r.Description, &r.Audience, &r.Published, &r.SurveyKey,
+		&r.MinAttendance}
 }
 
 func (r *batchRow) fields() []any {

@@ -173,7 +173,7 @@ type batchWithCourse struct {
 
 const selectBatchWithCourse = `SELECT b.*, c.id AS c_id, c.code AS c_code, c.title AS c_title,
 	c.category AS c_category, c.method AS c_method, c.jp AS c_jp, c.description AS c_description,
-	c.audience AS c_audience, c.published AS c_published, c.survey_key AS c_survey_key
+	c.audience AS c_audience, c.published AS c_published, c.survey_key AS c_survey_key, c.min_attendance AS c_min_attendance
 	FROM batches b JOIN courses c ON c.id = b.course_id WHERE b.id = ?`
 
 // loadEnrolment completes a row with its batch (without seat counts, which would cost two

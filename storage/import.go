@@ -55,7 +55,10 @@ func (db *DB) Import(ctx context.Context, courses []catalogfile.Course, now time
 
 func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (int64, error) {
 	want := courseRow{Code: c.Code, Title: c.Title, Category: c.Category, Method: c.Method, JP: c.JP,
-		Description: c.Description, Audience: c.Audience, Published: c.Published, SurveyKey: c.Survey}
+		Description: c.Description, Audience: c.Audience, Published: c.Published, SurveyKey: c.Survey, MinAttendance: c.MinAttendance}
+	if want.MinAttendance == 0 { // a course built by hand, not read from a file
+		want.MinAttendance = catalogfile.DefaultMinAttendance
+	}
 	var have courseRow
 	err := tx.Where("code = ?", c.Code).Take(&have).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -70,12 +73,13 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 	}
 	if have.Title == want.Title && have.Category == want.Category && have.Method == want.Method && have.JP == want.JP &&
 		have.Description == want.Description && have.Audience == want.Audience && have.Published == want.Published &&
-		have.SurveyKey == want.SurveyKey {
+		have.SurveyKey == want.SurveyKey && have.MinAttendance == want.MinAttendance {
 		rep.CoursesUnchanged++
 		return have.ID, nil
 	}
 	err = tx.Model(&have).Updates(map[string]any{"title": want.Title, "category": want.Category, "method": want.Method,
 		"jp": want.JP, "description": want.Description, "audience": want.Audience, "published": want.Published, "survey_key": want.SurveyKey,
+		"min_attendance": want.MinAttendance,
 		"updated_at": gorm.Expr("now()")}).Error
 	if err != nil {
 		return 0, mapErr(err, "update course")

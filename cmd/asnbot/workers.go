@@ -37,6 +37,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	flows.AddNoticeReportWorker(ws, courier)
 	flows.AddClaimNoticeWorker(ws, courier)
 	flows.AddAttendanceWorker(ws, courier)
+	flows.AddCompletionWorker(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true

@@ -22,6 +22,10 @@ const (
 	MethodBlended   = "blended"  // both
 )
 
+// DefaultMinAttendance is the attendance that completes a batch when the catalogue does not
+// say: 80% of its check-in days, the usual rule of Indonesian training agencies.
+const DefaultMinAttendance = 80
+
 // Methods lists the methods a catalogue may name, in the order filters show them.
 var Methods = []string{MethodClassroom, MethodOnline, MethodBlended}
 
@@ -34,6 +38,9 @@ type Course struct {
 	Audience              string // who it is for (sasaran); optional
 	Published             bool   // default true
 	Survey                string // the evaluation's template id (survei); "" for the default
+	// MinAttendance is the share of the check-in days, in percent, that completes a batch
+	// (min_kehadiran); DefaultMinAttendance when the column is empty.
+	MinAttendance int
 	Batches               []Batch
 }
 

@@ -368,3 +368,19 @@ func TestNotesAndContact(t *testing.T) {
 		t.Errorf("long notes: %+v", probs)
 	}
 }
+
+func TestMinAttendance(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int{"": DefaultMinAttendance, "75": 75, "90%": 90, " 100 % ": 100, "0.8": 80, "0,75": 75} {
+		got := mustParse(t, "k.csv", csvOf(validRow("min_kehadiran", in)), wib)
+		if got[0].MinAttendance != want {
+			t.Errorf("%q: %d, want %d", in, got[0].MinAttendance, want)
+		}
+	}
+	for _, bad := range []string{"0", "101", "80.5", "delapan puluh"} {
+		if _, probs := Parse(context.Background(), "k.csv", csvOf(validRow("min_kehadiran", bad)), wib); len(probs) != 1 ||
+			probs[0].Key != "impor.min_kehadiran_tidak_sah" {
+			t.Errorf("%q: %+v", bad, probs)
+		}
+	}
+}

@@ -45,6 +45,7 @@ func problemCases(t testing.TB) []problemCase {
 		{"unknown column", "katalog.csv", csvWith(append(testColumns, "Keterangan"), ok), []string{"1 kolom_tidak_dikenal"}},
 		{"typo in a column", "katalog.csv", csvWith(append(without(testColumns, "judul"), "judull"), ok),
 			[]string{"1 kolom_hilang", "1 kolom_tidak_dikenal"}},
+		{"attendance not a percent", "katalog.csv", csvOf(with(ok, "min_kehadiran", "sebagian")), []string{"2 min_kehadiran_tidak_sah"}},
 		{"a landline for WhatsApp", "katalog.csv", csvOf(with(ok, "kontak_wa", "(024) 555-1234")), []string{"2 kontak_wa_tidak_sah"}},
 		{"doubled column", "katalog.csv", csvWith(append(testColumns, "JP"), ok), []string{"1 kolom_ganda"}},
 		{"cell under no header", "katalog.csv", append(csvOf(), (strings.TrimSuffix(string(csvOf(ok)[len(csvOf()):]), "\n") + ",,extra\n")...),

@@ -18,8 +18,8 @@ import (
 var (
 	requiredColumns = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "angkatan",
 		"mulai", "selesai", "lokasi", "tautan_daring", "kuota", "pendaftaran_dibuka", "pendaftaran_ditutup"}
-	optionalColumns = []string{"sasaran", "zona", "terbit", "survei", "pengajar", "catatan", "kontak_nama", "kontak_wa"}
-	courseColumns   = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit", "survei"}
+	optionalColumns = []string{"sasaran", "zona", "terbit", "survei", "pengajar", "catatan", "kontak_nama", "kontak_wa", "min_kehadiran"}
+	courseColumns   = []string{"kode", "judul", "kategori", "metode", "jp", "deskripsi", "sasaran", "terbit", "survei", "min_kehadiran"}
 	dateColumns     = map[string]bool{"mulai": true, "selesai": true, "pendaftaran_dibuka": true, "pendaftaran_ditutup": true}
 )
 

@@ -52,6 +52,20 @@ func (p *parser) course(rc rawCourse) (Course, bool) {
 	if c.Survey = rc.get("survei").text; c.Survey != "" && !surveyShape.MatchString(c.Survey) {
 		p.add(rc.get("survei").row, "impor.survei_tidak_sah", "Value", c.Survey)
 	}
+	c.MinAttendance = DefaultMinAttendance
+	if v := rc.get("min_kehadiran"); v.text != "" {
+		// "80", "80%", or a percent cell Excel keeps as 0.8.
+		t := strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v.text), "%")), ",", ".")
+		n, err := strconv.ParseFloat(t, 64)
+		if err == nil && n > 0 && n <= 1 && strings.Contains(t, ".") {
+			n *= 100
+		}
+		if err != nil || n < 1 || n > 100 || n != float64(int(n)) {
+			p.add(v.row, "impor.min_kehadiran_tidak_sah", "Value", v.text)
+		} else {
+			c.MinAttendance = int(n)
+		}
+	}
 	c.Method = p.method(rc.record)
 	c.JP = p.whole(rc.record, "jp", maxJP, "impor.jp_tidak_sah")
 	if v := rc.get("terbit"); v.text != "" {

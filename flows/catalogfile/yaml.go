@@ -12,7 +12,7 @@ import (
 // "nama" under "angkatan" (the list of batches) rather than a column "angkatan".
 var (
 	yamlCourseKeys = map[string]bool{"kode": true, "judul": true, "kategori": true, "metode": true,
-		"jp": true, "deskripsi": true, "sasaran": true, "terbit": true, "survei": true, "angkatan": true}
+		"jp": true, "deskripsi": true, "sasaran": true, "terbit": true, "survei": true, "min_kehadiran": true, "angkatan": true}
 	yamlBatchKeys = map[string]string{"nama": "angkatan", "mulai": "mulai", "selesai": "selesai",
 		"zona": "zona", "lokasi": "lokasi", "tautan_daring": "tautan_daring", "kuota": "kuota",
 		"pendaftaran_dibuka": "pendaftaran_dibuka", "pendaftaran_ditutup": "pendaftaran_ditutup", "pengajar": "pengajar",
