@@ -31,9 +31,9 @@ type Shortfall struct {
 type CompletionReport struct {
 	Course    Course
 	Batch     Batch
-	Sessions  int   // the days check-in was opened
-	Needed    int   // the days that complete the batch
-	Completed int   // now selesai
+	Sessions  int // the days check-in was opened
+	Needed    int // the days that complete the batch
+	Completed int // now selesai
 	Short     []Shortfall
 	Absent    int   // no check-in at all: left as they were
 	Chat      int64 // whom to tell: who opened the last check-in

@@ -80,7 +80,7 @@ func upsertCourse(tx *gorm.DB, c catalogfile.Course, rep *flows.ImportReport) (i
 	err = tx.Model(&have).Updates(map[string]any{"title": want.Title, "category": want.Category, "method": want.Method,
 		"jp": want.JP, "description": want.Description, "audience": want.Audience, "published": want.Published, "survey_key": want.SurveyKey,
 		"min_attendance": want.MinAttendance,
-		"updated_at": gorm.Expr("now()")}).Error
+		"updated_at":     gorm.Expr("now()")}).Error
 	if err != nil {
 		return 0, mapErr(err, "update course")
 	}

@@ -41,7 +41,7 @@ type Course struct {
 	// MinAttendance is the share of the check-in days, in percent, that completes a batch
 	// (min_kehadiran); DefaultMinAttendance when the column is empty.
 	MinAttendance int
-	Batches               []Batch
+	Batches       []Batch
 }
 
 // Batch is one angkatan. Times are absolute instants (time.Time with a location); TimeZone is
