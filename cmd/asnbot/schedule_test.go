@@ -267,7 +267,9 @@ func (h *harness) enrolled(t *testing.T, batchID int64, n int, names ...string) 
 // waitJobs waits until River has finished every job of kind.
 func waitJobs(t *testing.T, h *harness, kind string) {
 	t.Helper()
-	for range 200 {
+	// Time-bound rather than a count of tries: on a loaded machine (CI runs the packages side
+	// by side) a round of River's polling can take seconds.
+	for deadline := time.Now().Add(45 * time.Second); time.Now().Before(deadline); {
 		var left int64
 		h.db.Gorm().Raw(`SELECT count(*) FROM river_job WHERE kind = ? AND state NOT IN ('completed','cancelled','discarded')`, kind).Scan(&left)
 		if left == 0 {
