@@ -13,7 +13,7 @@ import (
 
 // Commands is the command list shown in Telegram's menu, in the order shown; each description
 // is the locale key perintah.<name>.
-var Commands = []string{"start", "katalog", "saya", "survei", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
+var Commands = []string{"start", "katalog", "saya", "jp", "survei", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
 
 // OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
 var (

@@ -16,6 +16,7 @@ type Store interface {
 	Enrolments
 	Seats
 	Attendances
+	Ledger
 	Admin
 	Surveys
 	Staff

@@ -90,7 +90,8 @@ func (c *conv) myTrainings(edit bool) error {
 		r.Buttons = append(r.Buttons, numbers[:k])
 		numbers = numbers[k:]
 	}
-	r.Buttons = append(r.Buttons, []Button{Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()})
+	r.Buttons = append(r.Buttons, []Button{Btn("jp.tombol", cb(nsMine, "jp"))},
+		[]Button{Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()})
 	c.say(r)
 	return nil
 }

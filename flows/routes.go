@@ -181,6 +181,8 @@ func routes() table {
 			button("s:k", member, (*conv).calendarAgain),
 			button("s:ok", member, (*conv).confirmSeat),
 			button("s:x", member, (*conv).askCancel),
+			command("jp", member, (*conv).jpCommand),
+			button("s:jp", member, (*conv).jpPage),
 			button("s:y", member, (*conv).cancelEnrolment),
 
 			// The profile.

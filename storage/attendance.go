@@ -315,3 +315,25 @@ func (db *DB) CompleteBatch(ctx context.Context, batchID int64, now time.Time) (
 	})
 	return rep, err
 }
+
+// CompletedTrainings implements flows.Ledger.
+func (db *DB) CompletedTrainings(ctx context.Context, participantID int64, from, to time.Time) ([]flows.Enrolment, error) {
+	g := db.gorm.WithContext(ctx)
+	var rows []enrolmentRow
+	err := g.Joins("JOIN batches b ON b.id = enrolments.batch_id").
+		Where("enrolments.participant_id = ? AND enrolments.status = ? AND b.ends_at >= ? AND b.ends_at < ?",
+			participantID, string(flows.Completed), from.UTC(), to.UTC()).
+		Order("b.ends_at, enrolments.id").Find(&rows).Error
+	if err != nil {
+		return nil, mapErr(err, "completed trainings")
+	}
+	out := make([]flows.Enrolment, 0, len(rows))
+	for _, r := range rows {
+		e, err := db.loadEnrolment(g, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

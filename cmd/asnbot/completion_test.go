@@ -8,6 +8,8 @@ import (
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/asn"
+	"github.com/bpsdm/asnbot/flows/catalogfile"
 )
 
 // At the end of a batch, attendance settles each seat: at the course's threshold or above
@@ -88,4 +90,56 @@ func TestCompletionAtAndBelowThreshold(t *testing.T) {
 	if n := countWith(admin, "Rekap kehadiran"); n != 1 {
 		t.Errorf("the admin was told %d times", n)
 	}
+}
+
+// /jp: this calendar year's completed trainings against the 20 JP a PNS owes, or the 24 JP a
+// PPPK may take; a training counts once "selesai", in the year its batch ended.
+func TestJPLedger(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, map[string]string{"FLOOD_LIMIT": "1000"})
+	ctx := context.Background()
+	past := func(name string, startDay int) catalogfile.Batch {
+		b := batch(name, startDay, 2, 30)
+		b.RegOpens, b.RegCloses = day(startDay-30, 0), day(startDay-1, 23)
+		return b
+	}
+	tek := course("JP-TEK", "Analisis Jabatan", past("Angkatan I", -60), past("Angkatan II", -400))
+	man := course("JP-MAN", "Kepemimpinan Pengawas", past("Angkatan I", -30))
+	man.Category, man.JP = "Manajerial", 8
+	half := course("JP-HLF", "Literasi Digital", past("Angkatan I", -20))
+	h.seed(tek, man, half)
+
+	pns := h.tg.User(newUserID(), "Rudi")
+	h.seedParticipant(pns, 90)
+	pppk := h.tg.User(newUserID(), "Sari")
+	p := flows.Participant{TelegramID: pppk.ID, ChatID: pppk.ID, Name: "Sari Peserta", Kind: asn.PPPK, NIP: "199001012022212003",
+		Agency: "Pemprov Jateng", Unit: "BPSDM", Position: "Guru", Rank: "IX", Phone: "+6281234567891", ConsentAt: testNow}
+	if err := h.db.SaveParticipant(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	settle := func(u *telegramtest.User, code, batchName string, st flows.EnrolmentStatus, startDay int) {
+		t.Helper()
+		who, _ := h.participant(u.ID)
+		e, err := h.db.Enrol(ctx, who.ID, h.batchID(code, batchName), day(startDay-5, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.db.Gorm().Exec("UPDATE enrolments SET status = ? WHERE id = ?", string(st), e.ID)
+	}
+	settle(pns, "JP-TEK", "Angkatan I", flows.Completed, -60)   // 2026, 32 JP
+	settle(pns, "JP-TEK", "Angkatan II", flows.Completed, -400) // 2025: another year
+	settle(pns, "JP-MAN", "Angkatan I", flows.Completed, -30)   // 2026, 8 JP
+	settle(pns, "JP-HLF", "Angkatan I", flows.Attended, -20)    // attended, not completed
+	settle(pppk, "JP-MAN", "Angkatan I", flows.Completed, -30)
+
+	pns.Send("/jp")
+	m := expect(t, pns, "JP Anda tahun 2026", "▓▓▓▓▓▓▓▓▓▓ 40 dari 20 JP", "Kewajiban 20 JP setahun sudah terpenuhi",
+		"1. Analisis Jabatan", "2. Kepemimpinan Pengawas", "8 JP", "Teknis 32 JP · Manajerial 8 JP")
+	if strings.Contains(m.Text, "Literasi Digital") || strings.Contains(m.Text, "3.") {
+		t.Errorf("counts what is not completed this year: %q", m.Text)
+	}
+	pppk.Send("/saya")
+	mine := expect(t, pppk, "Pelatihan Saya", "Kepemimpinan Pengawas")
+	pppk.Press(t, mine, "📊 JP tahun ini")
+	expect(t, pppk, "▓▓▓░░░░░░░ 8 dari 24 JP", "Batas pengembangan kompetensi PPPK 24 JP", "masih tersisa 16 JP")
 }
