@@ -17,7 +17,7 @@ var Commands = []string{"start", "katalog", "saya", "jp", "survei", "pengingat",
 
 // OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
 var (
-	OperatorCommands = []string{"admin", "siaran", "peserta", "presensi", "hasil"}
+	OperatorCommands = []string{"admin", "siaran", "peserta", "presensi", "hasil", "rekapjp"}
 	AdminCommands    = append(slices.Clip(OperatorCommands), "ubahjadwal", "audit")
 )
 

@@ -17,6 +17,7 @@ type Store interface {
 	Seats
 	Attendances
 	Ledger
+	JPRecaps
 	Admin
 	Surveys
 	Staff

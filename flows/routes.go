@@ -154,6 +154,7 @@ func routes() table {
 			command("ubahjadwal", admin, (*conv).scheduleCommand),
 			button("j:b", admin, (*conv).schedulePick),
 			button(nsSchedule, admin, (*conv).expired), // a button of a change saved or closed
+			command("rekapjp", staff, (*conv).jpRecap),
 			command("presensi", staff, (*conv).attendanceCommand),
 			button("pr:b", staff, (*conv).attendancePick),
 			button("pr:r", staff, (*conv).attendanceRefresh),

@@ -337,3 +337,30 @@ func (db *DB) CompletedTrainings(ctx context.Context, participantID int64, from,
 	}
 	return out, nil
 }
+
+// JPYear implements flows.JPRecaps.
+func (db *DB) JPYear(ctx context.Context, from, to time.Time, agency string) ([]flows.JPRow, error) {
+	var rows []struct {
+		Participant participantRow `gorm:"embedded"`
+		JP          int            `gorm:"column:jp_year"`
+	}
+	q := `SELECT p.*, COALESCE(sum(c.jp) FILTER (WHERE e.id IS NOT NULL), 0) AS jp_year
+		FROM participants p
+		LEFT JOIN enrolments e ON e.participant_id = p.id AND e.status = ?
+			AND EXISTS (SELECT 1 FROM batches b WHERE b.id = e.batch_id AND b.ends_at >= ? AND b.ends_at < ?)
+		LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN courses c ON c.id = b.course_id`
+	args := []any{string(flows.Completed), from.UTC(), to.UTC()}
+	if agency != "" {
+		q += ` WHERE ` + agencyKeySQL + ` = lower(regexp_replace(btrim(?), '\s+', ' ', 'g'))`
+		args = append(args, agency)
+	}
+	q += ` GROUP BY p.id ORDER BY ` + agencyKeySQL + `, p.name, p.id`
+	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
+		return nil, mapErr(err, "jp per participant")
+	}
+	out := make([]flows.JPRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, flows.JPRow{Participant: r.Participant.domain(), JP: r.JP})
+	}
+	return out, nil
+}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/bpsdm/asnbot/bot/telegramtest"
 	"github.com/bpsdm/asnbot/flows"
@@ -142,4 +145,91 @@ func TestJPLedger(t *testing.T) {
 	mine := expect(t, pppk, "Pelatihan Saya", "Kepemimpinan Pengawas")
 	pppk.Press(t, mine, "📊 JP tahun ini")
 	expect(t, pppk, "▓▓▓░░░░░░░ 8 dari 24 JP", "Batas pengembangan kompetensi PPPK 24 JP", "masih tersisa 16 JP")
+}
+
+// /rekapjp: a workbook of every registered ASN's JP in the year, for all agencies or one, and
+// who reached 20 JP; operators may ask, participants not; the export is audited.
+func TestJPRecapWorkbook(t *testing.T) {
+	t.Parallel()
+	root, op := newUserID(), newUserID()
+	h := newHarness(t, map[string]string{"ADMIN_IDS": itoa(root), "FLOOD_LIMIT": "1000"})
+	ctx := context.Background()
+	b := batch("Angkatan I", -60, 2, 30)
+	b.RegOpens, b.RegCloses = day(-90, 0), day(-61, 23)
+	h.seed(course("RJ-01", "Analisis Jabatan", b))
+	people := []*telegramtest.User{h.tg.User(newUserID(), "Ani"), h.tg.User(newUserID(), "Budi"), h.tg.User(newUserID(), "Cici")}
+	for i, u := range people {
+		h.seedParticipant(u, 70+i)
+	}
+	h.db.Gorm().Exec("UPDATE participants SET agency = 'BKD Kota Semarang' WHERE telegram_id = ?", people[2].ID)
+	for _, u := range people[:2] {
+		p, _ := h.participant(u.ID)
+		e, err := h.db.Enrol(ctx, p.ID, h.batchID("RJ-01", "Angkatan I"), day(-70, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := flows.Completed
+		if u == people[1] {
+			st = flows.Attended
+		}
+		h.db.Gorm().Exec("UPDATE enrolments SET status = ? WHERE id = ?", string(st), e.ID)
+	}
+	if err := h.db.AddStaff(ctx, flows.StaffMember{TelegramID: op, Role: flows.RoleOperator, Name: "Operator"}, flows.Actor{ID: root}, testNow); err != nil {
+		t.Fatal(err)
+	}
+
+	people[0].Send("/rekapjp")
+	expect(t, people[0], "khusus untuk admin")
+	o := h.tg.User(op, "Operator")
+	o.Send("/rekapjp 2026")
+	expect(t, o, "Rekap JP 2026", "3 ASN terdaftar; 1 (33%) sudah mencapai 20 JP")
+	file := o.Next(t)
+	if file.Document == nil || file.Document.Name != "rekap-jp-2026.xlsx" {
+		t.Fatalf("no workbook: %+v", file)
+	}
+	rows := xlsxRows(t, file.Document.Content)
+	want := [][]string{
+		{"instansi", "nama", "nip", "jenis", "unit_kerja", "jabatan", "jp", "capai_20_jp"},
+		{"BKD Kota Semarang", "Cici Peserta"},
+		{"Pemprov Jateng", "Ani Peserta"},
+		{"Pemprov Jateng", "Budi Peserta"},
+	}
+	if len(rows) != len(want) || strings.Join(rows[0], ",") != strings.Join(want[0], ",") {
+		t.Fatalf("workbook rows %v", rows)
+	}
+	for i, w := range want[1:] {
+		r := rows[i+1]
+		if r[0] != w[0] || r[1] != w[1] || r[3] != "PNS" || len(r[2]) != 18 {
+			t.Errorf("row %d: %v", i+1, r)
+		}
+	}
+	if rows[2][6] != "32" || rows[2][7] != "ya" || rows[3][6] != "0" || rows[3][7] != "tidak" || rows[1][6] != "0" {
+		t.Errorf("JP columns: %v", rows)
+	}
+	// One agency, written as people write it.
+	o.Send("/rekapjp 2026 bkd  kota semarang")
+	expect(t, o, "Rekap JP 2026 — bkd kota semarang", "1 ASN terdaftar")
+	if f := o.Next(t); f.Document == nil || len(xlsxRows(t, f.Document.Content)) != 2 {
+		t.Errorf("one agency's workbook: %+v", f)
+	}
+	var audited int64
+	h.db.Gorm().Raw("SELECT count(*) FROM audit_log WHERE action = 'ekspor' AND subject LIKE 'rekap-jp-2026%' AND actor = ?", op).Scan(&audited)
+	if audited != 2 {
+		t.Errorf("%d exports audited", audited)
+	}
+}
+
+// xlsxRows reads the first sheet of a workbook the bot sent.
+func xlsxRows(t *testing.T, b []byte) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
