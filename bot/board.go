@@ -34,6 +34,17 @@ func (c *Courier) ShowBoard(ctx context.Context, sessionID, period int64) error 
 	if err != nil {
 		return fmt.Errorf("board: %w", err)
 	}
+	if s.Board != 0 {
+		edit := r
+		edit.Edit = true
+		_, err := c.Sender.send(ctx, s.BoardChat, s.Board, edit)
+		switch {
+		case err != nil && isEditGone(err) && s.Open(now):
+			s.Board = 0 // the admin deleted the board, or it is too old to edit: a new one
+		case err != nil:
+			return fmt.Errorf("edit board: %w", err)
+		}
+	}
 	if s.Board == 0 {
 		id, err := c.Sender.Post(ctx, s.BoardChat, r)
 		if err != nil {
@@ -41,11 +52,6 @@ func (c *Courier) ShowBoard(ctx context.Context, sessionID, period int64) error 
 		}
 		if err := c.Records.SetAttendanceBoard(ctx, sessionID, id); err != nil {
 			return err
-		}
-	} else {
-		r.Edit = true
-		if _, err := c.Sender.send(ctx, s.BoardChat, s.Board, r); err != nil {
-			return fmt.Errorf("edit board: %w", err)
 		}
 	}
 	next := max(flows.Period(now), period) + 1

@@ -70,9 +70,24 @@ func TestCompletionAtAndBelowThreshold(t *testing.T) {
 		t.Fatalf("settled before the end: %s", got)
 	}
 
+	// The board was deleted in the meantime (Telegram: "message to edit not found"): its next
+	// change posts a new one instead of retrying the edit for ever.
+	h.tg.Fail("editMessageMedia", 1, telegramtest.Fault{Code: 400, Description: "Bad Request: message to edit not found"})
+
 	// 16.01, the batch has ended: settled, and the admin told.
 	h.clock.Set(day(0, 16).Add(time.Minute))
 	report := nextWith(t, admin, "Rekap kehadiran")
+	boards := 0
+	for _, m := range admin.Messages() {
+		if m.Photo != nil {
+			boards++
+		}
+	}
+	var stored int
+	h.db.Gorm().Raw("SELECT board FROM attendance_sessions WHERE batch_id = ? AND day = '2026-11-22'", id).Scan(&stored)
+	if boards != 2 || stored == screen.ID {
+		t.Errorf("after the board was lost: %d boards, the session names message %d (the first was %d)", boards, stored, screen.ID)
+	}
 	for _, want := range []string{"Manajemen Kinerja — Angkatan I", "5 hari presensi · syarat 80% (4 hari)", "Selesai: 2 peserta",
 		"Kurang dari syarat: 1 peserta", "Cici Peserta — hadir 3 dari 5 hari (kurang 1)", "Tidak pernah presensi: 1 peserta"} {
 		if !strings.Contains(report.Text, want) {
