@@ -77,14 +77,20 @@ func TestCompletionAtAndBelowThreshold(t *testing.T) {
 	// 16.01, the batch has ended: settled, and the admin told.
 	h.clock.Set(day(0, 16).Add(time.Minute))
 	report := nextWith(t, admin, "Rekap kehadiran")
-	boards := 0
-	for _, m := range admin.Messages() {
-		if m.Photo != nil {
-			boards++
+	// The board's job and the completion's run side by side: wait for the new board.
+	boards, stored := 0, 0
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); sleepBriefly() {
+		boards = 0
+		for _, m := range admin.Messages() {
+			if m.Photo != nil {
+				boards++
+			}
+		}
+		h.db.Gorm().Raw("SELECT board FROM attendance_sessions WHERE batch_id = ? AND day = '2026-11-22'", id).Scan(&stored)
+		if boards == 2 && stored != screen.ID {
+			break
 		}
 	}
-	var stored int
-	h.db.Gorm().Raw("SELECT board FROM attendance_sessions WHERE batch_id = ? AND day = '2026-11-22'", id).Scan(&stored)
 	if boards != 2 || stored == screen.ID {
 		t.Errorf("after the board was lost: %d boards, the session names message %d (the first was %d)", boards, stored, screen.ID)
 	}

@@ -74,8 +74,8 @@ func TestWaitingListOfferChain(t *testing.T) {
 	}
 	// Past it, she is told, and Dedi is asked: from Monday 19.01 his answer is due Wednesday
 	// 13.01 (two hours on Monday, fifteen on Tuesday, seven on Wednesday morning).
+	citraOffer := users["Citra"].Last() // before the clock moves: the expiry's message comes next
 	h.clock.Set(time.Date(2026, 11, 23, 19, 1, 0, 0, wib))
-	citraOffer := users["Citra"].Last()
 	expect(t, users["Citra"], "Tempat Anda kami berikan kepada peserta berikutnya", "tidak menerima jawaban")
 	if st, _ := status("Citra"); st != flows.Cancelled {
 		t.Errorf("Citra: %s", st)
