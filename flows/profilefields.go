@@ -116,7 +116,7 @@ func rankValue(r asn.Rank) string {
 // state with the draft updated; otherwise the user has been told what is wrong (or, for an
 // old button, answered with a notice) and nothing changed.
 func (c *conv) answer(f field) (s State, ok bool, err error) {
-	if c.callback() && c.data.ns != nsRank {
+	if c.callback() && (c.data.ns != nsRank || f != fRank) { // a rank button at another question is an old one
 		return s, false, c.expired()
 	}
 	if f == fRank && c.pressed(nsRank, rankGroup) {

@@ -71,7 +71,7 @@ func TestNotesAndContactAreNoScheduleChange(t *testing.T) {
 	}
 	c.Batches[0].Notes, c.Batches[0].ContactWA = "Membawa laptop dan SK terakhir", "6285700001111"
 	rep, err := db.Import(ctx, []catalogfile.Course{c}, now, testActor)
-	if err != nil || rep.Notified != 0 || rep.BatchesChanged != 0 {
+	if err != nil || rep.Notified != 0 || rep.BatchesChanged != 1 {
 		t.Errorf("a change of notes: %+v %v", rep, err)
 	}
 	_, b, err := db.Batch(ctx, batches[0].ID)

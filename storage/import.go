@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"gorm.io/gorm"
@@ -105,19 +106,22 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, code string, b catalogfil
 	if err != nil {
 		return mapErr(err, "find batch")
 	}
-	// What to prepare and whom to ask come from the file alone, whatever the chat changed, and
-	// are no change of schedule: nobody is notified of them.
-	if have.Notes != want.Notes || have.ContactName != want.ContactName || have.ContactWA != want.ContactWA {
-		err := tx.Model(&have).Updates(map[string]any{"notes": want.Notes, "contact_name": want.ContactName,
-			"contact_wa": want.ContactWA, "updated_at": gorm.Expr("now()")}).Error
-		if err != nil {
-			return mapErr(err, "update batch notes")
-		}
-	}
+	// What to prepare and whom to ask are no change of schedule: nobody is notified of them,
+	// but the report counts the batch as changed, since it was.
+	notesChanged := have.Notes != want.Notes || have.ContactName != want.ContactName || have.ContactWA != want.ContactWA
+	notes := map[string]any{"notes": want.Notes, "contact_name": want.ContactName, "contact_wa": want.ContactWA,
+		"updated_at": gorm.Expr("now()")}
 	if have.StartsAt.Equal(want.StartsAt) && have.EndsAt.Equal(want.EndsAt) && have.TimeZone == want.TimeZone &&
 		have.Location == want.Location && have.OnlineURL == want.OnlineURL && have.Quota == want.Quota &&
 		have.RegOpensAt.Equal(want.RegOpensAt) && have.RegClosesAt.Equal(want.RegClosesAt) && have.Trainers == want.Trainers {
-		rep.BatchesUnchanged++
+		if notesChanged && have.Status == string(flows.BatchOpen) && now.Before(have.EndsAt) {
+			if err := tx.Model(&have).Updates(notes).Error; err != nil {
+				return mapErr(err, "update batch notes")
+			}
+			rep.BatchesChanged++
+		} else {
+			rep.BatchesUnchanged++
+		}
 		if have.ChangedInChatAt != nil { // the file agrees with the chat's change: it rules again
 			return mapErr(tx.Model(&have).Update("changed_in_chat_at", nil).Error, "batch agrees with file")
 		}
@@ -137,10 +141,11 @@ func (db *DB) upsertBatch(tx *gorm.DB, courseID int64, code string, b catalogfil
 		return nil
 	}
 	oldQuota, before := have.Quota, have.domain()
-	err = tx.Model(&have).Updates(map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
+	changes := map[string]any{"starts_at": want.StartsAt, "ends_at": want.EndsAt,
 		"time_zone": want.TimeZone, "location": want.Location, "online_url": want.OnlineURL, "quota": want.Quota,
-		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "trainers": want.Trainers,
-		"updated_at": gorm.Expr("now()")}).Error
+		"reg_opens_at": want.RegOpensAt, "reg_closes_at": want.RegClosesAt, "trainers": want.Trainers}
+	maps.Copy(changes, notes)
+	err = tx.Model(&have).Updates(changes).Error
 	if err != nil {
 		return mapErr(err, "update batch")
 	}

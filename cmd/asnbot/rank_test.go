@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -13,9 +14,19 @@ func TestTypedRank(t *testing.T) {
 	if q := u.Last(); !hasButton(q, "III") || len(q.Buttons) != 1 {
 		t.Fatalf("the rank question: %+v", q)
 	}
+	rankQ := u.Last()
+	u.Send("penata muda")
+	expect(t, u, "“penata muda” belum kami kenali sebagai golongan PNS", "III/b")
+	expect(t, u, "golongan")
 	u.Send("gol. 3b")
 	expect(t, u, "Golongan: III/b – Penata Muda Tingkat I")
 	expect(t, u, "nomor ponsel")
+	// A group button of the rank question, tapped late at the phone question: an old button.
+	u.Press(t, rankQ, "IV")
+	h.tg.WaitIdle(t)
+	if ans := u.CallbackAnswers(); !strings.Contains(ans[len(ans)-1].Text, "tidak berlaku") {
+		t.Errorf("a late rank button answered %+v", ans[len(ans)-1])
+	}
 	u.Send("0812 3456 7891")
 	u.Next(t)
 	summary := expect(t, u, "Periksa kembali", "III/b – Penata Muda Tingkat I")
