@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/asn"
 )
 
 var _ flows.Boarder = (*Courier)(nil)
@@ -75,4 +77,54 @@ func (c *Courier) CompleteBatch(ctx context.Context, batchID int64) error {
 		return nil
 	}
 	return err
+}
+
+var _ flows.Nudger = (*Courier)(nil)
+
+// SweepJP implements flows.Nudger: from October, every PNS below the year's duty and not yet
+// nudged this month gets a nudge job; then the next day's sweep is planned.
+func (c *Courier) SweepJP(ctx context.Context, _ string) error {
+	now := c.Now().In(c.Zone)
+	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, c.Zone)
+	month := now.Format("2006-01")
+	var ids []int64
+	if now.Month() >= flows.NudgeFromMonth {
+		var err error
+		if ids, err = c.Records.BelowDuty(ctx, from, from.AddDate(1, 0, 0), flows.PNSDutyJP, month); err != nil {
+			return err
+		}
+	}
+	next := flows.NextSweep(now, c.Zone)
+	return c.Records.PlanJPNudges(ctx, ids, month, next.Format(time.DateOnly), next)
+}
+
+// NudgeJP implements flows.Nudger: one participant's monthly nudge, once, unless they reached
+// the duty, turned it off or blocked the bot meanwhile.
+func (c *Courier) NudgeJP(ctx context.Context, participantID int64, month string) error {
+	now := c.Now().In(c.Zone)
+	from := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, c.Zone)
+	t, err := c.Records.NudgeTarget(ctx, participantID, from, from.AddDate(1, 0, 0))
+	if errors.Is(err, flows.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p := t.Participant
+	if t.Off || p.Unreachable || p.Kind != asn.PNS || t.JP >= flows.PNSDutyJP {
+		return nil
+	}
+	offer, _, err := c.Records.Courses(ctx, flows.CourseFilter{Now: c.Now(), Limit: 3})
+	if err != nil {
+		return err
+	}
+	key := "jp_nudge:" + strconv.FormatInt(participantID, 10) + ":" + month
+	err = c.deliverOnce(ctx, "", key, p.ChatID, []flows.Reply{flows.NudgeReply(t, now.Year(), offer)}, nil)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.Records.MarkNudged(ctx, participantID, month)
 }

@@ -28,6 +28,8 @@ type Records interface {
 	DeliverySent(ctx context.Context, key string) error
 	announceRecords
 	noticeReports
+	// PlanJPNudges plans a nudge for each participant for month, and the sweep of nextDay at next.
+	PlanJPNudges(ctx context.Context, participants []int64, month, nextDay string, next time.Time) error
 }
 
 // Courier delivers the notices flows declares (flows.Notice), each from its own job. The job
@@ -43,6 +45,8 @@ type Courier struct {
 	Rate float64
 	// Username is the bot's, for the links its pictures encode (the check-in QR).
 	Username string
+	// Zone is the agency's, for the calendar year and the hour of the JP nudge.
+	Zone *time.Location
 }
 
 var _ flows.Courier = (*Courier)(nil)

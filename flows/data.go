@@ -27,6 +27,7 @@ const (
 	nsResults    = "h"    // /hasil
 	nsClaim      = "nc"   // NIP claims: filing one, an admin's pages and decision
 	nsAttend     = "pr"   // /presensi: the admin's check-in screen
+	nsJP         = "jp"   // the monthly JP nudge: turning it off or on
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

@@ -18,6 +18,7 @@ type Store interface {
 	Attendances
 	Ledger
 	JPRecaps
+	JPNudges
 	Admin
 	Surveys
 	Staff

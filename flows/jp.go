@@ -21,6 +21,9 @@ const (
 	pppkCapJP = 24
 )
 
+// PNSDutyJP is the JP a PNS owes a year (PP 11/2017 art. 203(4)).
+const PNSDutyJP = pnsDutyJP
+
 // Ledger is what the JP ledger needs of Postgres.
 type Ledger interface {
 	// CompletedTrainings lists the participant's enrolments completed ("selesai") whose batch
@@ -62,6 +65,16 @@ func (c *conv) jpLedger(edit bool) error {
 		r.Parts = append(r.Parts, T("jp.kosong"))
 	}
 	r.Buttons = [][]Button{{Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()}}
+	if c.p.Kind == asn.PNS {
+		// The monthly nudge of the last quarter can be turned off, and on again, here.
+		off, err := c.e.store.JPNudgeOff(c.ctx, c.p.ID)
+		if err != nil {
+			return fmt.Errorf("jp nudge: %w", err)
+		}
+		if off {
+			r.Buttons = append([][]Button{{Btn("jp.nudge_nyala", cb(nsJP, "on"))}}, r.Buttons...)
+		}
+	}
 	c.say(r)
 	return nil
 }

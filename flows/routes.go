@@ -184,6 +184,9 @@ func routes() table {
 			button("s:x", member, (*conv).askCancel),
 			command("jp", member, (*conv).jpCommand),
 			button("s:jp", member, (*conv).jpPage),
+			button("jp:off", member, (*conv).jpNudgeSwitch),
+			button("jp:on", member, (*conv).jpNudgeSwitch),
+			button(nsJP, member, (*conv).expired),
 			button("s:y", member, (*conv).cancelEnrolment),
 
 			// The profile.

@@ -254,3 +254,90 @@ func xlsxRows(t *testing.T, b []byte) [][]string {
 	}
 	return rows
 }
+
+// From October a PNS below 20 JP gets one nudge a month, at 09.00, with open trainings; it can
+// be turned off; a PNS at 20 JP and a PPPK get none.
+func TestJPNudgeInTheLastQuarter(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, map[string]string{"JP_NUDGE": "true", "FLOOD_LIMIT": "1000"})
+	ctx := context.Background()
+	sweep := func(day string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); sleepBriefly() {
+			var done int64
+			h.db.Gorm().Raw(`SELECT count(*) FROM river_job WHERE kind = 'jp_nudge_sweep' AND args->>'day' = ? AND state = 'completed'`, day).Scan(&done)
+			if done == 1 {
+				var left int64
+				h.db.Gorm().Raw(`SELECT count(*) FROM river_job WHERE kind = 'jp_nudge' AND state NOT IN ('completed','cancelled','discarded')`).Scan(&left)
+				if left == 0 {
+					h.tg.WaitIdle(t)
+					return
+				}
+			}
+		}
+		t.Fatalf("the sweep of %s did not finish", day)
+	}
+	sweep("2026-11-22") // at start, in the day: before anyone registered
+
+	past := batch("Angkatan I", -30, 2, 30)
+	past.RegOpens, past.RegCloses = day(-60, 0), day(-31, 23)
+	man := course("NG-MAN", "Kepemimpinan Pengawas", past)
+	man.JP = 8
+	big := course("NG-TEK", "Analisis Jabatan", past)
+	h.seed(man, big, course("NG-OPEN", "Literasi Digital", batch("Angkatan I", 30, 2, 30)))
+	people := map[string]*telegramtest.User{}
+	for i, name := range []string{"Ani", "Budi", "Cici"} {
+		u := h.tg.User(newUserID(), name)
+		h.seedParticipant(u, 80+i)
+		u.Send("/menu")
+		u.Next(t)
+		people[name] = u
+	}
+	pppk := h.tg.User(newUserID(), "Dewi")
+	p := flows.Participant{TelegramID: pppk.ID, ChatID: pppk.ID, Name: "Dewi Peserta", Kind: asn.PPPK, NIP: "199001012022212003",
+		Agency: "Pemprov Jateng", Unit: "BPSDM", Position: "Guru", Rank: "IX", Phone: "+6281234567891", ConsentAt: testNow}
+	if err := h.db.SaveParticipant(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	for name, code := range map[string]string{"Ani": "NG-MAN", "Cici": "NG-TEK"} {
+		who, _ := h.participant(people[name].ID)
+		e, err := h.db.Enrol(ctx, who.ID, h.batchID(code, "Angkatan I"), day(-40, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.db.Gorm().Exec("UPDATE enrolments SET status = 'selesai' WHERE id = ?", e.ID)
+	}
+
+	// Monday 23 November, 09.01: Ani (8 JP) and Budi (none) are nudged; Cici (32 JP) and the
+	// PPPK are not.
+	h.clock.Set(day(1, 9).Add(time.Minute))
+	sweep("2026-11-23")
+	nudge := nextWith(t, people["Ani"], "Pengingat JP 2026") // after her survey's invitation, for the past batch
+	expectText(t, nudge, "baru 8 dari 20 JP", "kurang 12 JP", "Pelatihan yang masih dibuka", "1. Literasi Digital · 32 JP")
+	if !hasButton(nudge, "1") || !hasButton(nudge, "🔕 Jangan ingatkan lagi") {
+		t.Errorf("the nudge's buttons: %v", nudge.ButtonTexts())
+	}
+	expect(t, people["Budi"], "baru 0 dari 20 JP")
+	if n := countWith(people["Cici"], "Pengingat JP") + countWith(pppk, "Pengingat JP"); n != 0 {
+		t.Errorf("%d nudges to those it does not concern", n)
+	}
+	people["Ani"].Press(t, nudge, "🔕 Jangan ingatkan lagi")
+	nextWith(t, people["Ani"], "tidak kami kirim lagi")
+
+	// The next day: one a month, nobody again.
+	h.clock.Set(day(2, 9).Add(time.Minute))
+	sweep("2026-11-24")
+	// 1 December: Budi again, Ani not (turned off). The sweep planned for 25 November runs
+	// now, late, and goes by the clock: December's.
+	h.clock.Set(day(9, 9).Add(time.Minute))
+	sweep("2026-11-25")
+	// Ani's one nudge became the note that it is off.
+	a := countWith(people["Ani"], "Pengingat JP") + countWith(people["Ani"], "tidak kami kirim lagi")
+	if b := countWith(people["Budi"], "Pengingat JP"); a != 1 || b != 2 {
+		t.Errorf("nudges: Ani %d (want 1), Budi %d (want 2)", a, b)
+	}
+	people["Ani"].Send("/jp")
+	if m := nextWith(t, people["Ani"], "8 dari 20 JP"); !hasButton(m, "🔔 Ingatkan JP bulanan") {
+		t.Errorf("no way to turn the nudge on again: %v", m.ButtonTexts())
+	}
+}

@@ -43,6 +43,7 @@ type Config struct {
 	JobRescue     time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"3m"`
 	SurveyDelay   time.Duration `env:"SURVEY_INVITE_DELAY" envDefault:"1h"`
 	SurveyDays    int           `env:"SURVEY_OPEN_DAYS" envDefault:"14"`
+	JPNudge       bool          `env:"JP_NUDGE" envDefault:"true"`
 
 	location *time.Location
 	rules    []flows.ReminderRule

@@ -61,7 +61,10 @@ func newHarness(t testing.TB, extra map[string]string, opts ...telegramtest.Opti
 		"REDIS_PREFIX":       storagetest.RedisPrefix(t),
 		"HTTP_ADDR":          "127.0.0.1:0",
 		"ADMIN_IDS":          "",
-		"LOG_LEVEL":          "warn",
+		// The JP nudge's daily sweep would message every test's participants whenever a test
+		// moves the clock past 09.00 in the last quarter: only its own test turns it on.
+		"JP_NUDGE":  "false",
+		"LOG_LEVEL": "warn",
 	}
 	for k, v := range extra {
 		h.env[k] = v

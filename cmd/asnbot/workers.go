@@ -31,13 +31,14 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 		return nil, fmt.Errorf("job pool: %w", err)
 	}
 	ws := river.NewWorkers()
-	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate), Username: username}
+	courier := &bot.Courier{Records: db, Sender: sender, Now: now, Rate: float64(cfg.OutRate), Username: username, Zone: cfg.location}
 	flows.AddNoticeWorkers(ws, courier)
 	flows.AddAnnouncementWorkers(ws, courier)
 	flows.AddNoticeReportWorker(ws, courier)
 	flows.AddClaimNoticeWorker(ws, courier)
 	flows.AddAttendanceWorker(ws, courier)
 	flows.AddCompletionWorker(ws, courier)
+	flows.AddNudgeWorkers(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true
@@ -92,6 +93,19 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("start jobs: %w", err)
+	}
+	if cfg.JPNudge {
+		// The daily sweep of the JP nudge; each plans the next. At start: now if it is day
+		// (09.00–20.00 in the agency's zone), else the next 09.00. One per day across replicas.
+		at, t := now(), now().In(cfg.location)
+		if t.Hour() < flows.NudgeHour || t.Hour() >= 20 {
+			at = flows.NextSweep(t, cfg.location)
+		}
+		if err := db.PlanJPNudges(ctx, nil, "", at.In(cfg.location).Format(time.DateOnly), at); err != nil {
+			_ = client.Stop(context.WithoutCancel(ctx))
+			pool.Close()
+			return nil, fmt.Errorf("plan the JP nudge: %w", err)
+		}
 	}
 	return &workers{pool: pool, client: client}, nil
 }
