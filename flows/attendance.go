@@ -83,7 +83,6 @@ type Presence struct {
 	Agency      string
 	At          time.Time // zero: not (yet) present
 	Late        bool
-	ByHand      bool
 }
 
 // CheckIn is a check-in as recorded.

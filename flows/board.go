@@ -82,8 +82,8 @@ func boardScreen(s AttendanceSession, presence []Presence, now time.Time) Text {
 		"LateAfter", clockOf(s.LateAfter, s.Batch.Zone()))
 }
 
-// CheckInLink is what the board's QR opens: the bot, with the code to check in with.
-func CheckInLink(username, code string) string {
+// checkInLink is what the board's QR opens: the bot, with the code to check in with.
+func checkInLink(username, code string) string {
 	return "https://t.me/" + username + "?start=h_" + code
 }
 
@@ -93,7 +93,7 @@ func boardImage(s AttendanceSession, now time.Time, username string) ([]byte, er
 	if !s.Open(now) {
 		return closedImage()
 	}
-	return qrcode.Encode(CheckInLink(username, s.Code(now)), qrcode.Medium, 512)
+	return qrcode.Encode(checkInLink(username, s.Code(now)), qrcode.Medium, 512)
 }
 
 // closedImage is a grey square crossed in red.

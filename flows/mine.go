@@ -37,16 +37,10 @@ func sectionOf(e Enrolment, now time.Time) mineSection {
 		return sectionWaiting
 	case seat && now.Before(b.StartsAt):
 		return sectionUpcoming
-	case seat && !now.Before(b.StartsAt) && sameDayOrBefore(now, b.EndsAt.In(b.Zone())):
+	case seat && !now.Before(b.StartsAt) && now.Before(dayOf(b.EndsAt.In(b.Zone())).AddDate(0, 0, 1)):
 		return sectionNow
 	}
 	return sectionHistory
-}
-
-// sameDayOrBefore reports whether now falls before the end of end's day, in end's zone.
-func sameDayOrBefore(now, end time.Time) bool {
-	y, m, d := end.Date()
-	return now.Before(time.Date(y, m, d+1, 0, 0, 0, 0, end.Location()))
 }
 
 // myTrainings lists the participant's enrolments by section, each numbered; a number button

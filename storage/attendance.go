@@ -231,9 +231,8 @@ func (db *DB) Presence(ctx context.Context, sessionID int64) ([]flows.Presence, 
 		Agency      string
 		At          *time.Time
 		Late        bool
-		MarkedBy    *int64
 	}
-	err := db.gorm.WithContext(ctx).Raw(`SELECT e.id AS enrolment_id, p.name, p.agency, a.at, COALESCE(a.late, false) AS late, a.marked_by
+	err := db.gorm.WithContext(ctx).Raw(`SELECT e.id AS enrolment_id, p.name, p.agency, a.at, COALESCE(a.late, false) AS late
 		FROM attendance_sessions s JOIN enrolments e ON e.batch_id = s.batch_id AND e.status IN ?
 		JOIN participants p ON p.id = e.participant_id
 		LEFT JOIN attendance a ON a.enrolment_id = e.id AND a.session_id = s.id
@@ -243,7 +242,7 @@ func (db *DB) Presence(ctx context.Context, sessionID int64) ([]flows.Presence, 
 	}
 	out := make([]flows.Presence, 0, len(rows))
 	for _, r := range rows {
-		p := flows.Presence{EnrolmentID: r.EnrolmentID, Name: r.Name, Agency: r.Agency, Late: r.Late, ByHand: r.MarkedBy != nil}
+		p := flows.Presence{EnrolmentID: r.EnrolmentID, Name: r.Name, Agency: r.Agency, Late: r.Late}
 		if r.At != nil {
 			p.At = *r.At
 		}
@@ -327,15 +326,7 @@ func (db *DB) CompletedTrainings(ctx context.Context, participantID int64, from,
 	if err != nil {
 		return nil, mapErr(err, "completed trainings")
 	}
-	out := make([]flows.Enrolment, 0, len(rows))
-	for _, r := range rows {
-		e, err := db.loadEnrolment(g, r)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return db.loadEnrolments(g, rows)
 }
 
 // JPYear implements flows.JPRecaps.
@@ -344,17 +335,13 @@ func (db *DB) JPYear(ctx context.Context, from, to time.Time, agency string) ([]
 		Participant participantRow `gorm:"embedded"`
 		JP          int            `gorm:"column:jp_year"`
 	}
-	q := `SELECT p.*, COALESCE(sum(c.jp) FILTER (WHERE e.id IS NOT NULL), 0) AS jp_year
-		FROM participants p
-		LEFT JOIN enrolments e ON e.participant_id = p.id AND e.status = ?
-			AND EXISTS (SELECT 1 FROM batches b WHERE b.id = e.batch_id AND b.ends_at >= ? AND b.ends_at < ?)
-		LEFT JOIN batches b ON b.id = e.batch_id LEFT JOIN courses c ON c.id = b.course_id`
-	args := []any{string(flows.Completed), from.UTC(), to.UTC()}
+	q := `SELECT p.*, ` + jpOfYear + ` AS jp_year FROM participants p`
+	args := []any{from.UTC(), to.UTC()}
 	if agency != "" {
 		q += ` WHERE ` + agencyKeySQL + ` = lower(regexp_replace(btrim(?), '\s+', ' ', 'g'))`
 		args = append(args, agency)
 	}
-	q += ` GROUP BY p.id ORDER BY ` + agencyKeySQL + `, p.name, p.id`
+	q += ` ORDER BY ` + agencyKeySQL + `, p.name, p.id`
 	if err := db.gorm.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, mapErr(err, "jp per participant")
 	}

@@ -212,6 +212,11 @@ func (db *DB) Enrolments(ctx context.Context, participantID int64) ([]flows.Enro
 	if err != nil {
 		return nil, mapErr(err, "enrolments")
 	}
+	return db.loadEnrolments(g, rows)
+}
+
+// loadEnrolments completes rows as loadEnrolment does, in their order.
+func (db *DB) loadEnrolments(g *gorm.DB, rows []enrolmentRow) ([]flows.Enrolment, error) {
 	out := make([]flows.Enrolment, 0, len(rows))
 	for _, r := range rows {
 		e, err := db.loadEnrolment(g, r)

@@ -67,8 +67,17 @@ func TestWaitingListOfferChain(t *testing.T) {
 	expect(t, users["Bima"], "waktu menjawab", "sudah kami berikan kepada peserta berikutnya")
 
 	// Citra says nothing. Just before the deadline the seat is still hers.
+	// Her expiry waits for the deadline itself: a job scheduled at 19.00, not run at 18.59.
 	h.clock.Set(time.Date(2026, 11, 23, 18, 59, 0, 0, wib))
-	time.Sleep(1200 * time.Millisecond) // more than River's poll: a premature expiry would run
+	var job struct {
+		State       string
+		ScheduledAt time.Time
+	}
+	h.db.Gorm().Raw(`SELECT state, scheduled_at FROM river_job WHERE kind = 'offer_expiry' AND (args->>'enrolment_id')::bigint = ?`,
+		enrolment["Citra"]).Scan(&job)
+	if deadline := time.Date(2026, 11, 23, 19, 0, 0, 0, wib); job.State != "scheduled" || !job.ScheduledAt.Equal(deadline) {
+		t.Fatalf("Citra's expiry: %+v, want scheduled at %v", job, deadline)
+	}
 	if st, until := status("Citra"); st != flows.Registered || until.IsZero() {
 		t.Fatalf("Citra's seat went before the deadline: %s", st)
 	}
