@@ -138,6 +138,8 @@ func (r *Renderer) args(in map[string]any) (map[string]any, error) {
 			out[k] = r.texts.Date(v.Time)
 		case flows.ShortDate:
 			out[k] = r.texts.ShortDate(v.Time)
+		case flows.DayDate:
+			out[k] = r.texts.DayDate(v.Time)
 		default:
 			out[k] = v
 		}

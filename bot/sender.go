@@ -72,8 +72,10 @@ type UnreachableMarker interface {
 type Sender struct {
 	API *tgbot.Bot
 	// JSON, when set, makes the most frequent calls with a JSON body (see JSONClient).
-	JSON        *JSONClient
-	R           *Renderer
+	JSON *JSONClient
+	R    *Renderer
+	// Certs prints the certificates replies carry (flows.Reply.Certificate).
+	Certs       *Certifier
 	Unreachable UnreachableMarker
 	M           *Metrics
 	Log         *slog.Logger
@@ -210,6 +212,11 @@ func (s *Sender) send(ctx context.Context, chatID int64, msgID int, rep flows.Re
 	markup, err := s.R.markup(rep)
 	if err != nil {
 		return 0, err
+	}
+	if rep.Certificate != nil {
+		if rep.File, err = s.certificateFile(rep); err != nil {
+			return 0, fmt.Errorf("print certificate: %w", err)
+		}
 	}
 	if rep.File != nil { // a file may carry buttons too: the calendar file's Google Calendar link
 		return 0, s.sendFile(ctx, chatID, rep.File, markup)

@@ -28,6 +28,7 @@ const (
 	nsClaim      = "nc"   // NIP claims: filing one, an admin's pages and decision
 	nsAttend     = "pr"   // /presensi: the admin's check-in screen
 	nsJP         = "jp"   // the monthly JP nudge: turning it off or on
+	nsCert       = "sf"   // certificates: an admin's revocation, the SIASN export's batch
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

@@ -24,6 +24,7 @@ type Store interface {
 	Staff
 	Announcements
 	Claims
+	Certificates
 }
 
 // Config wires an Engine.

@@ -290,7 +290,11 @@ func (c *conv) submitButton() error {
 		return fmt.Errorf("submit survey: %w", err)
 	}
 	c.clear()
-	c.say(Reply{Edit: true, Text: T(key, "Title", a.Enrolment.Course.Title, "Batch", a.Enrolment.Batch.Name),
-		Buttons: [][]Button{{homeButton()}}})
+	r := Reply{Edit: true, Text: T(key, "Title", a.Enrolment.Course.Title, "Batch", a.Enrolment.Batch.Name),
+		Buttons: [][]Button{{homeButton()}}}
+	if err == nil && a.Enrolment.Status == Completed {
+		r.Parts = []Text{T("sertifikat.segera")} // Submit planned its certificate
+	}
+	c.say(r)
 	return nil
 }

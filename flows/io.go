@@ -97,6 +97,9 @@ func dateOnly(t time.Time) Date { return Date{t} }
 // List is an argument shown as a sentence lists things: "a, b, dan c".
 type List []Text
 
+// DayDate is a day as a certificate prints it ("12 Januari 2027"), in its own location.
+type DayDate struct{ time.Time }
+
 // ShortDate is a day as a button has room for ("22 Des 2026"), in its own location.
 type ShortDate struct{ time.Time }
 
@@ -141,6 +144,8 @@ type Reply struct {
 	Edit           bool  // edit the message the pressed button belongs to
 	File           *File // a document to download
 	Photo          *File // an image shown in the chat (a chart); its Name is only for the upload
+	// Certificate is printed by the bot as File's PDF (its words come from the locale).
+	Certificate *Certificate
 	// LinkPreview shows the preview of the first link; off by default, so a message stays short.
 	LinkPreview bool
 }

@@ -43,6 +43,10 @@ func (c *conv) jpLedger(edit bool) error {
 	if err != nil {
 		return fmt.Errorf("completed trainings: %w", err)
 	}
+	numbers, err := c.e.store.CertificateNumbers(c.ctx, c.p.ID)
+	if err != nil {
+		return fmt.Errorf("certificate numbers: %w", err)
+	}
 	total := 0
 	byCategory := map[string]int{}
 	lines := make([]Text, 0, len(list))
@@ -51,7 +55,7 @@ func (c *conv) jpLedger(edit bool) error {
 		total += e.Course.JP
 		byCategory[e.Course.Category] += e.Course.JP
 		lines = append(lines, T("jp.baris", "N", i+1, "Title", e.Course.Title, "Start", ShortDate{e.Batch.StartsAt.In(z)},
-			"End", ShortDate{e.Batch.EndsAt.In(z)}, "JP", e.Course.JP))
+			"End", ShortDate{e.Batch.EndsAt.In(z)}, "JP", e.Course.JP, "Number", numbers[e.ID]))
 	}
 	target := pnsDutyJP
 	if c.p.Kind == asn.PPPK {

@@ -130,11 +130,22 @@ func (c *conv) trainingDetail() error {
 	if !ok {
 		return err
 	}
-	c.say(c.detailReply(e))
+	var cert *Certificate
+	if e.Status == Completed {
+		got, err := c.e.store.CertificateOf(c.ctx, e.ID)
+		switch {
+		case err == nil:
+			cert = &got
+		case !errors.Is(err, ErrNotFound):
+			return fmt.Errorf("certificate: %w", err)
+		}
+	}
+	c.say(c.detailReply(e, cert))
 	return nil
 }
 
-func (c *conv) detailReply(e Enrolment) Reply {
+// detailReply is the page of one training; cert is its certificate, nil when none was issued.
+func (c *conv) detailReply(e Enrolment, cert *Certificate) Reply {
 	now := c.e.now()
 	b := e.Batch
 	z := b.Zone()
@@ -164,8 +175,18 @@ func (c *conv) detailReply(e Enrolment) Reply {
 	if e.Live() && now.Before(b.StartsAt) && b.Status != BatchCancelled {
 		rows = append(rows, []Button{Btn("saya.batalkan", cb(nsMine, "x", e.ID))})
 	}
-	rows = append(rows, []Button{Btn("umum.kembali", cb(nsMine, "l")), homeButton()})
 	var more []Text
+	switch {
+	case cert != nil && cert.Revoked():
+		more = append(more, T("saya.sertifikat_dicabut", "Number", cert.Number))
+	case cert != nil:
+		more = append(more, T("saya.sertifikat", "Number", cert.Number))
+		rows = append(rows, []Button{Btn("saya.unduh_sertifikat", cb(nsMine, "c", e.ID)), Btn("sertifikat.siasn", cb(nsMine, "sa", e.ID))})
+	case e.Status == Completed:
+		more = append(more, T("saya.sertifikat_menunggu"))
+		rows = append(rows, []Button{Btn("saya.unduh_sertifikat", cb(nsMine, "c", e.ID))})
+	}
+	rows = append(rows, []Button{Btn("umum.kembali", cb(nsMine, "l")), homeButton()})
 	if b.Notes != "" {
 		more = append(more, T("selanjutnya.catatan", "Notes", b.Notes))
 	}

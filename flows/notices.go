@@ -17,6 +17,7 @@ var noticeKinds = []noticeKind{
 	kindOf(checkSurveyInvitation),
 	kindOf(checkSurveyNudge),
 	kindOf(checkOfferExpiry),
+	kindOf(checkCertificate),
 }
 
 // PromotionNotice tells a participant they moved up from the waiting list into a seat.

@@ -21,6 +21,9 @@ const (
 // start answers /start: a registered user gets the main menu, a new one the welcome and the
 // consent notice. It always works, whatever the chat was doing.
 func (c *conv) start() error {
+	if code, ok := strings.CutPrefix(c.in.Text, "v_"); ok {
+		return c.verify(code) // a certificate's QR without PUBLIC_URL: t.me/<bot>?start=v_<kode>
+	}
 	if code, ok := strings.CutPrefix(c.in.Text, "adm_"); ok && code != "" {
 		return c.acceptInvite(code) // an invitation to staff: t.me/<bot>?start=adm_<code>
 	}

@@ -17,6 +17,7 @@ func routes() table {
 			command("batal", anyone, (*conv).cancel),
 			command("start", anyone, (*conv).start),
 			command("bantuan", anyone, (*conv).helpCommand),
+			command("verifikasi", anyone, (*conv).verifyCommand),
 		},
 
 		flows: map[string]flow{
@@ -91,6 +92,13 @@ func routes() table {
 				steps:   map[string]handler{stepStaffWho: (*conv).staffWho},
 				lost:    (*conv).leave,
 			},
+			flowRevoke: {
+				who:     admin,
+				command: (*conv).leave,
+				buttons: []route{button("", anyone, (*conv).leave)},
+				steps:   map[string]handler{stepRevokeReason: (*conv).revokeReason},
+				lost:    (*conv).leave,
+			},
 			flowSurvey: {
 				who:     member,
 				command: (*conv).leave, // the answers are kept: /survei takes the survey up again
@@ -163,6 +171,10 @@ func routes() table {
 			button("pr:h", staff, (*conv).attendanceMark),
 			button("pr:x", staff, (*conv).attendanceClose),
 			button(nsAttend, staff, (*conv).expired),
+			command("siasn", staff, (*conv).siasnExport),
+			button("sf:b", staff, (*conv).siasnPick),
+			button("sf:x", admin, (*conv).askRevoke),
+			button(nsCert, staff, (*conv).expired),
 			command("hasil", staff, (*conv).results),
 			button("h:b", staff, (*conv).resultsOf),
 			button(nsResults, staff, (*conv).expired),
@@ -181,6 +193,8 @@ func routes() table {
 			button("s:d", member, (*conv).trainingDetail),
 			button("s:k", member, (*conv).calendarAgain),
 			button("s:ok", member, (*conv).confirmSeat),
+			button("s:c", member, (*conv).certificateAgain),
+			button("s:sa", member, (*conv).siasnCard),
 			button("s:x", member, (*conv).askCancel),
 			command("jp", member, (*conv).jpCommand),
 			button("s:jp", member, (*conv).jpPage),

@@ -70,6 +70,7 @@ const (
 	AuditAttendOpen    = "presensi_buka"
 	AuditAttendClose   = "presensi_tutup"
 	AuditAttendMark    = "presensi_tandai"
+	AuditRevokeCert    = "cabut_sertifikat"
 	auditLatestEntries = 10
 )
 

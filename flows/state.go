@@ -39,6 +39,8 @@ type State struct {
 	StaffRole string `json:"staff_role,omitempty"`
 	// Announce is the announcement being written (/siaran).
 	Announce *AnnounceDraft `json:"announce,omitempty"`
+	// Revoking is the certificate an admin is revoking, while they type the reason.
+	Revoking int64 `json:"revoking,omitempty"`
 	// Ended is set by LoadState, never stored: there is no conversation, but a registration
 	// draft of this chat expired unfinished (DraftLifetime), which the user is told.
 	Ended bool `json:"-"`

@@ -128,11 +128,15 @@ func surveyLetter(ctx context.Context, key string, s Survey, d Due) (Letter, err
 		return Letter{}, err
 	}
 	z := e.Batch.Zone()
-	return Letter{Replies: []Reply{{
+	r := Reply{
 		Text: T(key, "Name", d.Participant.Name, "Title", e.Course.Title, "Batch", e.Batch.Name,
 			"Count", len(s.Items()), "Closes", s.ClosesAt.In(z)),
 		Buttons: [][]Button{{Btn("survei.isi", cb(nsSurvey, "o", e.ID))}},
-	}}}, nil
+	}
+	if e.Status == Completed {
+		r.Parts = []Text{T("sertifikat.menunggu_survei")} // the certificate comes once it is in
+	}
+	return Letter{Replies: []Reply{r}}, nil
 }
 
 // quietUntil tells whether now is in the quiet hours where the batch takes place, and until

@@ -35,6 +35,11 @@ func (c *Texts) Date(t time.Time) string {
 	return fmt.Sprintf("%s, %d %s %d", c.DayName(t), t.Day(), c.MonthName(t), t.Year())
 }
 
+// DayDate writes t as "12 Januari 2027", without the weekday: a certificate's dates.
+func (c *Texts) DayDate(t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), c.MonthName(t), t.Year())
+}
+
 // ShortDate writes t as "22 Des 2026", for a button where a whole date does not fit.
 func (c *Texts) ShortDate(t time.Time) string {
 	m, _ := c.Plain(fmt.Sprintf("tanggal.bulan_singkat.b%d", int(t.Month())), nil)

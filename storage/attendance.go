@@ -291,12 +291,18 @@ func (db *DB) CompleteBatch(ctx context.Context, batchID int64, now time.Time) (
 		if err != nil {
 			return mapErr(err, "attendance per seat")
 		}
+		var certs []river.InsertManyParams
 		for _, r := range rows {
 			status := r.Status
 			switch {
 			case r.Attended >= rep.Needed:
 				status = string(flows.Completed)
 				rep.Completed++
+				if r.Status != status {
+					// Sent if the evaluation is in already (a survey opened early); otherwise
+					// its submission plans it again.
+					certs = append(certs, river.InsertManyParams{Args: flows.CertificateNotice{EnrolmentID: r.ID, Cause: flows.CertOnCompletion}})
+				}
 			case r.Attended > 0:
 				status = string(flows.Attended)
 				rep.Short = append(rep.Short, flows.Shortfall{Name: r.Name, Attended: r.Attended, Needed: rep.Needed})
@@ -310,7 +316,7 @@ func (db *DB) CompleteBatch(ctx context.Context, batchID int64, now time.Time) (
 				}
 			}
 		}
-		return nil
+		return db.plan(ctx, tx, certs...)
 	})
 	return rep, err
 }

@@ -56,11 +56,13 @@ func rowOf(p flows.Participant) participantRow {
 	}
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref is what p points to, or the zero value for NULL.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
 	}
-	return *s
+	return *p
 }
 
 // nullable is s, or NULL when it is empty.

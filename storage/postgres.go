@@ -49,6 +49,7 @@ type DB struct {
 
 	reminders []flows.ReminderRule
 	survey    flows.SurveyTiming
+	certs     flows.CertTerms
 	templates sync.Map         // template version id → cachedTemplate
 	clock     func() time.Time // tests only: the clock River's inserts go by
 	reclaim   time.Duration
@@ -65,6 +66,8 @@ type Options struct {
 	// ReclaimAfter is how old an unsent delivery claim must be before a job may take it
 	// again: longer than any job runs (JOB_TIMEOUT), so a live send is never doubled.
 	ReclaimAfter time.Duration
+	// Certificates number certificates and name their organiser; the flows defaults when zero.
+	Certificates flows.CertTerms
 	// TestClock, in tests only, makes the jobs written here due by that clock.
 	TestClock func() time.Time
 }
@@ -107,7 +110,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if opt.Survey.OpenDays <= 0 {
 		opt.Survey = flows.DefaultSurveyTiming
 	}
-	return &DB{gorm: g, sql: sqlDB, reminders: opt.Reminders, survey: opt.Survey, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
+	return &DB{gorm: g, sql: sqlDB, reminders: opt.Reminders, survey: opt.Survey, certs: opt.Certificates, clock: opt.TestClock, reclaim: opt.ReclaimAfter}, nil
 }
 
 // Gorm exposes the handle for other packages' stores built on the same pool.

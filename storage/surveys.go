@@ -197,7 +197,18 @@ func (db *DB) Submit(ctx context.Context, enrolmentID int64, now time.Time) erro
 		if err != nil {
 			return mapErr(err, "survey response")
 		}
-		return mapErr(tx.Exec("DELETE FROM survey_progress WHERE enrolment_id = ?", enrolmentID).Error, "survey progress done")
+		if err := tx.Exec("DELETE FROM survey_progress WHERE enrolment_id = ?", enrolmentID).Error; err != nil {
+			return mapErr(err, "survey progress done")
+		}
+		// A completed participant's certificate was waiting for this evaluation.
+		var status string
+		if err := tx.Raw("SELECT status FROM enrolments WHERE id = ?", enrolmentID).Row().Scan(&status); err != nil {
+			return mapErr(err, "enrolment status")
+		}
+		if status != string(flows.Completed) {
+			return nil
+		}
+		return db.plan(ctx, tx, river.InsertManyParams{Args: flows.CertificateNotice{EnrolmentID: enrolmentID, Cause: flows.CertOnSurvey}})
 	})
 }
 

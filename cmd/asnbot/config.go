@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/bpsdm/asnbot/bot"
 	"github.com/bpsdm/asnbot/flows"
+	"github.com/bpsdm/asnbot/flows/document"
 )
 
 // Config is everything the operator sets, from the environment. README.md lists each variable
@@ -44,9 +47,18 @@ type Config struct {
 	SurveyDelay   time.Duration `env:"SURVEY_INVITE_DELAY" envDefault:"1h"`
 	SurveyDays    int           `env:"SURVEY_OPEN_DAYS" envDefault:"14"`
 	JPNudge       bool          `env:"JP_NUDGE" envDefault:"true"`
+	PublicURL     string        `env:"PUBLIC_URL"`
+	CertFormat    string        `env:"CERT_NUMBER_FORMAT" envDefault:"{kode}/{angkatan}/{urut}/{tahun}"`
+	CertOrganiser string        `env:"CERT_ORGANISER" envDefault:"Badan Pengembangan Sumber Daya Manusia"`
+	CertCity      string        `env:"CERT_CITY"`
+	CertSigner    string        `env:"CERT_SIGNER_NAME"`
+	CertTitle     string        `env:"CERT_SIGNER_TITLE"`
+	CertSignerNIP string        `env:"CERT_SIGNER_NIP"`
+	CertBack      string        `env:"CERT_BACKGROUND"`
 
-	location *time.Location
-	rules    []flows.ReminderRule
+	location   *time.Location
+	rules      []flows.ReminderRule
+	background []byte // CERT_BACKGROUND's image
 }
 
 // loadConfig reads the environment.
@@ -125,7 +137,42 @@ func (c *Config) validate() error {
 	if c.FloodLimit <= 0 || c.FloodWindow <= 0 {
 		return errors.New("FLOOD_LIMIT and FLOOD_WINDOW must be positive")
 	}
+	return c.validateCertificates()
+}
+
+// validateCertificates checks what certificates need, so that a mistake shows at start and not
+// at the first certificate after a batch ends.
+func (c *Config) validateCertificates() error {
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return errors.New("PUBLIC_URL must be a full URL such as https://bot.example.go.id, where HTTP_ADDR is reached from outside")
+		}
+	}
+	if err := flows.CheckCertNumberFormat(c.CertFormat); err != nil {
+		return fmt.Errorf("CERT_NUMBER_FORMAT=%q: %w", c.CertFormat, err)
+	}
+	if strings.TrimSpace(c.CertOrganiser) == "" {
+		return errors.New("CERT_ORGANISER must name the agency that holds the trainings")
+	}
+	if c.CertBack != "" {
+		b, err := os.ReadFile(c.CertBack)
+		if err != nil {
+			return fmt.Errorf("CERT_BACKGROUND: %w", err)
+		}
+		if err := document.CheckBackground(b); err != nil {
+			return fmt.Errorf("CERT_BACKGROUND=%s: %w (use a PNG or JPEG of an A4 landscape page)", c.CertBack, err)
+		}
+		c.background = b
+	}
 	return nil
+}
+
+// certificates are the agency's terms and look of its certificates.
+func (c *Config) certificates(username string) (flows.CertTerms, bot.CertificateStyle) {
+	return flows.CertTerms{NumberFormat: c.CertFormat, Organiser: c.CertOrganiser},
+		bot.CertificateStyle{City: c.CertCity, SignerName: c.CertSigner, SignerTitle: c.CertTitle, SignerNIP: c.CertSignerNIP,
+			Background: c.background, PublicURL: c.PublicURL, Username: username}
 }
 
 // survey is when invitations come and how long a survey stays open.

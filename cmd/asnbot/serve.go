@@ -37,7 +37,9 @@ func (d deps) ready(addr string) {
 
 // serve runs the bot until ctx ends, then finishes the updates in hand and returns.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
-	opts := storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules, Survey: cfg.survey(), ReclaimAfter: cfg.JobTimeout}
+	terms, _ := cfg.certificates("")
+	opts := storage.Options{MaxConns: cfg.DBMaxConns, Reminders: cfg.rules, Survey: cfg.survey(), ReclaimAfter: cfg.JobTimeout,
+		Certificates: terms}
 	stubbed := d.now != nil
 	if stubbed {
 		opts.TestClock = d.now
@@ -76,6 +78,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	if err != nil {
 		return err
 	}
+	_, style := cfg.certificates(username)
+	sender.Certs = &bot.Certifier{R: sender.R, Style: style}
 	engine := flows.New(flows.Config{Store: db, States: rdb, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
 		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules, BotUsername: username})
 	co := rdb
@@ -99,6 +103,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", healthz(db, rdb))
+	mux.Handle("GET /verifikasi/{code}", &bot.VerifyPage{Store: db, R: sender.R, Zone: cfg.location, Log: log})
 	if cfg.PProf {
 		// Profiles only when asked for: they show the program's insides to whoever reaches HTTP_ADDR.
 		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
