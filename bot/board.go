@@ -79,6 +79,25 @@ func (c *Courier) CompleteBatch(ctx context.Context, batchID int64) error {
 	return err
 }
 
+var _ flows.ExternalTeller = (*Courier)(nil)
+
+// TellExternal implements flows.ExternalTeller: the participant hears of an admin's decision
+// on their training done elsewhere, once.
+func (c *Courier) TellExternal(ctx context.Context, id int64) error {
+	x, p, err := c.Records.ExternalTarget(ctx, id)
+	if errors.Is(err, flows.ErrNotFound) {
+		return nil // the participant deleted their data
+	}
+	if err != nil || p.Unreachable {
+		return err
+	}
+	err = c.deliverOnce(ctx, "", "external:"+strconv.FormatInt(id, 10), p.ChatID, []flows.Reply{flows.ExternalDecisionReply(x, p)}, nil)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
+}
+
 var _ flows.Nudger = (*Courier)(nil)
 
 // SweepJP implements flows.Nudger: from October, every PNS below the year's duty and not yet

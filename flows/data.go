@@ -29,6 +29,8 @@ const (
 	nsAttend     = "pr"   // /presensi: the admin's check-in screen
 	nsJP         = "jp"   // the monthly JP nudge: turning it off or on
 	nsCert       = "sf"   // certificates: an admin's revocation, the SIASN export's batch
+	nsExternal   = "pl"   // recording a training done elsewhere
+	nsReview     = "pv"   // an admin's decision on a training done elsewhere
 )
 
 // maxData is Telegram's limit on callback data, in bytes.

@@ -25,6 +25,7 @@ type Store interface {
 	Announcements
 	Claims
 	Certificates
+	Externals
 }
 
 // Config wires an Engine.

@@ -47,6 +47,10 @@ func (c *conv) jpLedger(edit bool) error {
 	if err != nil {
 		return fmt.Errorf("certificate numbers: %w", err)
 	}
+	externals, err := c.e.store.ExternalsOf(c.ctx, c.p.ID, from, from.AddDate(1, 0, 0))
+	if err != nil {
+		return fmt.Errorf("external trainings: %w", err)
+	}
 	total := 0
 	byCategory := map[string]int{}
 	lines := make([]Text, 0, len(list))
@@ -57,18 +61,35 @@ func (c *conv) jpLedger(edit bool) error {
 		lines = append(lines, T("jp.baris", "N", i+1, "Title", e.Course.Title, "Start", ShortDate{e.Batch.StartsAt.In(z)},
 			"End", ShortDate{e.Batch.EndsAt.In(z)}, "JP", e.Course.JP, "Number", numbers[e.ID]))
 	}
+	// Trainings done elsewhere: counted once approved; the rest shown with where they stand.
+	approved := 0
+	others := make([]Text, 0, len(externals))
+	for i, x := range externals {
+		if x.Status == ExternalApproved {
+			approved += x.JP
+		}
+		others = append(others, T("jp.lain_baris", "N", i+1, "Title", x.Title, "Organiser", x.Organiser,
+			"Start", ShortDate{x.Start}, "End", ShortDate{x.End}, "OneDay", x.Start.Equal(x.End), "JP", x.JP, "Status", x.Status, "Reason", x.Reason))
+	}
+	total += approved
 	target := pnsDutyJP
 	if c.p.Kind == asn.PPPK {
 		target = pppkCapJP
 	}
 	r := Reply{Edit: edit, Text: T("jp.judul", "Year", now.Year(), "Bar", jpBar(total, target), "Total", total, "Target", target,
 		"PPPK", c.p.Kind == asn.PPPK, "Left", max(target-total, 0))}
-	if len(lines) > 0 {
-		r.Parts = append(r.Parts, T("jp.selesai", "Lines", lines), T("jp.kategori", "Split", categorySplit(byCategory)))
-	} else {
+	switch {
+	case len(lines) > 0:
+		r.Parts = append(r.Parts, T("jp.selesai", "Lines", lines), T("jp.kategori", "Split", categorySplit(byCategory), "Other", approved))
+	case approved > 0:
+		r.Parts = append(r.Parts, T("jp.kategori", "Split", "", "Other", approved))
+	case len(others) == 0:
 		r.Parts = append(r.Parts, T("jp.kosong"))
 	}
-	r.Buttons = [][]Button{{Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()}}
+	if len(others) > 0 {
+		r.Parts = append(r.Parts, T("jp.lain", "Lines", others))
+	}
+	r.Buttons = [][]Button{{Btn("jp.catat_lain", cb(nsJP, "add"))}, {Btn("menu.katalog", cb(nsMenu, "katalog")), homeButton()}}
 	if c.p.Kind == asn.PNS {
 		// The monthly nudge of the last quarter can be turned off, and on again, here.
 		off, err := c.e.store.JPNudgeOff(c.ctx, c.p.ID)

@@ -99,6 +99,30 @@ func routes() table {
 				steps:   map[string]handler{stepRevokeReason: (*conv).revokeReason},
 				lost:    (*conv).leave,
 			},
+			flowExternal: {
+				who:     member,
+				command: (*conv).leave,
+				buttons: []route{
+					button(nsExternal, member, withExternal((*conv).externalButton)),
+					button("", anyone, (*conv).leave),
+				},
+				steps: map[string]handler{
+					stepExTitle:     withExternal((*conv).externalText),
+					stepExOrganiser: withExternal((*conv).externalText),
+					stepExDates:     withExternal((*conv).externalDates),
+					stepExJP:        withExternal((*conv).externalJP),
+					stepExFile:      withExternal((*conv).externalFile),
+					stepExConfirm:   (*conv).useButtons,
+				},
+				lost: (*conv).leave,
+			},
+			flowRefuseExternal: {
+				who:     admin,
+				command: (*conv).leave,
+				buttons: []route{button("", anyone, (*conv).leave)},
+				steps:   map[string]handler{stepRefuseReason: (*conv).refusalReason},
+				lost:    (*conv).leave,
+			},
 			flowSurvey: {
 				who:     member,
 				command: (*conv).leave, // the answers are kept: /survei takes the survey up again
@@ -175,6 +199,11 @@ func routes() table {
 			button("sf:b", staff, (*conv).siasnPick),
 			button("sf:x", admin, (*conv).askRevoke),
 			button(nsCert, staff, (*conv).expired),
+			command("verifikasijp", admin, (*conv).externalQueue),
+			button("pv:n", admin, (*conv).externalQueue),
+			button("pv:ok", admin, (*conv).approveExternal),
+			button("pv:no", admin, (*conv).askRefusal),
+			button(nsReview, admin, (*conv).expired),
 			command("hasil", staff, (*conv).results),
 			button("h:b", staff, (*conv).resultsOf),
 			button(nsResults, staff, (*conv).expired),
@@ -200,6 +229,9 @@ func routes() table {
 			button("s:jp", member, (*conv).jpPage),
 			button("jp:off", member, (*conv).jpNudgeSwitch),
 			button("jp:on", member, (*conv).jpNudgeSwitch),
+			button("jp:add", member, (*conv).startExternal),
+			command("catatpelatihan", member, (*conv).startExternal),
+			button(nsExternal, member, (*conv).expired), // a button of a record sent or left
 			button(nsJP, member, (*conv).expired),
 			button("s:y", member, (*conv).cancelEnrolment),
 

@@ -55,23 +55,26 @@ type AuditEntry struct {
 
 // Audit actions.
 const (
-	AuditImport        = "impor"
-	AuditChangeBatch   = "ubah_jadwal"
-	AuditCancelBatch   = "batal_angkatan"
-	AuditOpenSurvey    = "buka_survei"
-	AuditAnnounce      = "siaran"
-	AuditAnnounceStop  = "siaran_henti"
-	AuditAnnounceDrop  = "siaran_batal"
-	AuditStaffAdd      = "tambah_staf"
-	AuditStaffRemove   = "hapus_staf"
-	AuditExport        = "ekspor"
-	AuditTemplate      = "templat_survei"
-	AuditClaim         = "klaim_nip"
-	AuditAttendOpen    = "presensi_buka"
-	AuditAttendClose   = "presensi_tutup"
-	AuditAttendMark    = "presensi_tandai"
-	AuditRevokeCert    = "cabut_sertifikat"
-	auditLatestEntries = 10
+	AuditImport       = "impor"
+	AuditChangeBatch  = "ubah_jadwal"
+	AuditCancelBatch  = "batal_angkatan"
+	AuditOpenSurvey   = "buka_survei"
+	AuditAnnounce     = "siaran"
+	AuditAnnounceStop = "siaran_henti"
+	AuditAnnounceDrop = "siaran_batal"
+	AuditStaffAdd     = "tambah_staf"
+	AuditStaffRemove  = "hapus_staf"
+	AuditExport       = "ekspor"
+	AuditTemplate     = "templat_survei"
+	AuditClaim        = "klaim_nip"
+	AuditAttendOpen   = "presensi_buka"
+	AuditAttendClose  = "presensi_tutup"
+	AuditAttendMark   = "presensi_tandai"
+	AuditRevokeCert   = "cabut_sertifikat"
+	// A training done elsewhere, approved or refused.
+	AuditApproveExternal = "setujui_pelatihan_lain"
+	AuditRefuseExternal  = "tolak_pelatihan_lain"
+	auditLatestEntries   = 10
 )
 
 // Errors of staff management.

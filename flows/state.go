@@ -41,6 +41,10 @@ type State struct {
 	Announce *AnnounceDraft `json:"announce,omitempty"`
 	// Revoking is the certificate an admin is revoking, while they type the reason.
 	Revoking int64 `json:"revoking,omitempty"`
+	// External is the training done elsewhere being recorded; Refusing the record an admin is
+	// refusing, while they type the reason.
+	External *ExternalDraft `json:"external,omitempty"`
+	Refusing int64          `json:"refusing,omitempty"`
 	// Ended is set by LoadState, never stored: there is no conversation, but a registration
 	// draft of this chat expired unfinished (DraftLifetime), which the user is told.
 	Ended bool `json:"-"`

@@ -341,7 +341,7 @@ func (db *DB) JPYear(ctx context.Context, from, to time.Time, agency string) ([]
 		Participant participantRow `gorm:"embedded"`
 		JP          int            `gorm:"column:jp_year"`
 	}
-	q := `SELECT p.*, ` + jpOfYear + ` AS jp_year FROM participants p`
+	q := `SELECT p.*, ` + jpOfYear + ` AS jp_year FROM participants p` + jpYear
 	args := []any{from.UTC(), to.UTC()}
 	if agency != "" {
 		q += ` WHERE ` + agencyKeySQL + ` = lower(regexp_replace(btrim(?), '\s+', ' ', 'g'))`

@@ -11,18 +11,24 @@ import (
 	"github.com/bpsdm/asnbot/flows/asn"
 )
 
-// jpOfYear is the JP of the trainings a participant (p.id) completed with batches ending in
-// [?, ?).
-const jpOfYear = `COALESCE((SELECT sum(c.jp) FROM enrolments e JOIN batches b ON b.id = e.batch_id
+// jpOfYear is a participant's (p.id) JP of the year that jpYear, joined in the query, gives:
+// their trainings completed with batches ending in it, and their trainings done elsewhere that
+// an admin approved, ending in it.
+const jpOfYear = `(COALESCE((SELECT sum(c.jp) FROM enrolments e JOIN batches b ON b.id = e.batch_id
 	JOIN courses c ON c.id = b.course_id
-	WHERE e.participant_id = p.id AND e.status = 'selesai' AND b.ends_at >= ? AND b.ends_at < ?), 0)`
+	WHERE e.participant_id = p.id AND e.status = 'selesai' AND b.ends_at >= yr.y_from AND b.ends_at < yr.y_to), 0)
+	+ COALESCE((SELECT sum(x.jp) FROM external_trainings x WHERE x.participant_id = p.id AND x.status = 'disetujui'
+	AND x.ends_at >= yr.y_from AND x.ends_at < yr.y_to), 0))`
+
+// jpYear joins the year [?, ?) that jpOfYear counts in.
+const jpYear = ` CROSS JOIN (SELECT ?::timestamptz AS y_from, ?::timestamptz AS y_to) yr `
 
 // BelowDuty implements flows.JPNudges.
 func (db *DB) BelowDuty(ctx context.Context, from, to time.Time, duty int, month string) ([]int64, error) {
 	var ids []int64
-	err := db.gorm.WithContext(ctx).Raw(`SELECT p.id FROM participants p LEFT JOIN jp_nudges n ON n.participant_id = p.id
+	err := db.gorm.WithContext(ctx).Raw(`SELECT p.id FROM participants p`+jpYear+`LEFT JOIN jp_nudges n ON n.participant_id = p.id
 		WHERE p.kind = ? AND p.unreachable_at IS NULL AND NOT COALESCE(n.off, false) AND COALESCE(n.last_month, '') <> ?
-			AND `+jpOfYear+` < ? ORDER BY p.id`, string(asn.PNS), month, from.UTC(), to.UTC(), duty).Scan(&ids).Error
+			AND `+jpOfYear+` < ? ORDER BY p.id`, from.UTC(), to.UTC(), string(asn.PNS), month, duty).Scan(&ids).Error
 	return ids, mapErr(err, "below duty")
 }
 
@@ -34,7 +40,7 @@ func (db *DB) NudgeTarget(ctx context.Context, participantID int64, from, to tim
 		Off         bool
 	}
 	res := db.gorm.WithContext(ctx).Raw(`SELECT p.*, `+jpOfYear+` AS jp_year, COALESCE(n.off, false) AS off
-		FROM participants p LEFT JOIN jp_nudges n ON n.participant_id = p.id WHERE p.id = ?`,
+		FROM participants p`+jpYear+`LEFT JOIN jp_nudges n ON n.participant_id = p.id WHERE p.id = ?`,
 		from.UTC(), to.UTC(), participantID).Scan(&row)
 	if res.Error != nil {
 		return flows.NudgeTarget{}, mapErr(res.Error, "nudge target")
