@@ -13,12 +13,13 @@ import (
 
 // Commands is the command list shown in Telegram's menu, in the order shown; each description
 // is the locale key perintah.<name>.
-var Commands = []string{"start", "katalog", "saya", "jp", "survei", "pengingat", "menu", "profil", "bantuan", "batal", "hapusdata"}
+var Commands = []string{"start", "katalog", "saya", "jp", "survei", "pengingat", "menu", "profil", "catatpelatihan", "verifikasi",
+	"bantuan", "batal", "hapusdata"}
 
 // OperatorCommands are added to the list in operators' chats; AdminCommands in admins'.
 var (
-	OperatorCommands = []string{"admin", "siaran", "peserta", "presensi", "hasil", "rekapjp"}
-	AdminCommands    = append(slices.Clip(OperatorCommands), "ubahjadwal", "audit")
+	OperatorCommands = []string{"admin", "siaran", "peserta", "presensi", "hasil", "rekapjp", "siasn"}
+	AdminCommands    = append(slices.Clip(OperatorCommands), "ubahjadwal", "verifikasijp", "audit")
 )
 
 // SetCommands publishes the command menu: everyone's, and the admins' own (their chat scope).

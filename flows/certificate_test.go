@@ -62,3 +62,28 @@ func TestPublicNIP(t *testing.T) {
 		t.Errorf("the birth date shows: %q", got)
 	}
 }
+
+func TestParseDateRange(t *testing.T) {
+	day := func(m time.Month, d int) string { return time.Date(2026, m, d, 0, 0, 0, 0, asn.WIB).Format(time.DateOnly) }
+	for in, want := range map[string]string{
+		"12/08/2026":                  day(8, 12) + " " + day(8, 12),
+		"12-08-2026":                  day(8, 12) + " " + day(8, 12),
+		"2026-08-12":                  day(8, 12) + " " + day(8, 12),
+		"12 Agustus 2026":             day(8, 12) + " " + day(8, 12),
+		"12-14 Agustus 2026":          day(8, 12) + " " + day(8, 14),
+		"12 s.d. 14 agustus 2026":     day(8, 12) + " " + day(8, 14),
+		"tanggal 3 sampai 5 Okt 2026": day(10, 3) + " " + day(10, 5),
+		"30 Juli - 2 Agustus 2026":    day(7, 30) + " " + day(8, 2),
+		"30/07/2026 – 02/08/2026":     day(7, 30) + " " + day(8, 2),
+	} {
+		s, e, ok := ParseDateRange(in, asn.WIB)
+		if got := s.Format(time.DateOnly) + " " + e.Format(time.DateOnly); !ok || got != want {
+			t.Errorf("%q: %s %v, want %s", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "kemarin", "32/13/2026", "31 April 2026", "14-12 Agustus 2026", "12 Agustus", "1/1/2025 - 1/6/2026", "12 Agu 26"} {
+		if s, e, ok := ParseDateRange(bad, asn.WIB); ok {
+			t.Errorf("%q read as %s – %s", bad, s, e)
+		}
+	}
+}

@@ -183,6 +183,9 @@ func TestCertificateAfterEvaluation(t *testing.T) {
 	}
 	bayu.Send("/verifikasi ABCDE-12345")
 	expect(t, bayu, "tidak dikenal")
+	// The QR code without PUBLIC_URL opens the bot: t.me/<bot>?start=v_<kode>.
+	bayu.Send("/start v_" + cert.Code)
+	expect(t, bayu, "Sertifikat sah", "Manajemen Kinerja Pegawai — Angkatan II")
 
 	admin.Send("/verifikasi " + cert.Code)
 	m = expect(t, admin, "Sertifikat sah")

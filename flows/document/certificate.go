@@ -49,6 +49,7 @@ const (
 // diacritics (é, ñ, ā) print and can be copied out as they were typed.
 func CertificatePDF(p CertificatePage) ([]byte, error) {
 	pdf := fpdf.New("L", "mm", "A4", "")
+	pdf.SetCatalogSort(true) // with the dates fixed, the same certificate prints the same bytes
 	pdf.SetCreationDate(p.Issued)
 	pdf.SetModificationDate(p.Issued)
 	pdf.SetTitle(p.Heading+" "+p.Name, true)

@@ -3,6 +3,9 @@ package document
 import (
 	"bytes"
 	"encoding/csv"
+	"image"
+	"image/color"
+	pngenc "image/png"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +108,42 @@ func TestICS(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("calendar file lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// An agency's background goes under the page; what is not a PNG or JPEG is refused by name.
+func TestCertificateBackground(t *testing.T) {
+	var png bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 297, 210))
+	for x := range 297 {
+		img.Set(x, 5, color.RGBA{R: 200, G: 160, A: 255})
+	}
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	page := CertificatePage{Heading: "SERTIFIKAT", Name: "Ni Luh Ayu Wīdyāsari", URL: "https://example.go.id/verifikasi/K7Q29XRM4T",
+		Issued: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
+	plain, err := CertificatePDF(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Background = png.Bytes()
+	framed, err := CertificatePDF(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(framed, []byte("%PDF-")) || bytes.Count(framed, []byte("/Subtype /Image")) <= bytes.Count(plain, []byte("/Subtype /Image")) {
+		t.Errorf("the background is not an image of the PDF")
+	}
+	// The same certificate prints the same bytes: a download again is the same file.
+	again, _ := CertificatePDF(page)
+	if !bytes.Equal(framed, again) {
+		t.Error("two prints of one certificate differ")
+	}
+	if _, err := CertificatePDF(CertificatePage{URL: "x", Background: []byte("GIF89a")}); err == nil {
+		t.Error("a GIF background was taken")
+	}
+	if CheckBackground([]byte{0xff, 0xd8, 0xff, 0xe0}) != nil || CheckBackground([]byte("%PDF")) == nil {
+		t.Error("CheckBackground")
 	}
 }
