@@ -64,7 +64,9 @@ func TestPublicNIP(t *testing.T) {
 }
 
 func TestParseDateRange(t *testing.T) {
-	day := func(m time.Month, d int) string { return time.Date(2026, m, d, 0, 0, 0, 0, asn.WIB).Format(time.DateOnly) }
+	day := func(m time.Month, d int) string {
+		return time.Date(2026, m, d, 0, 0, 0, 0, asn.WIB).Format(time.DateOnly)
+	}
 	for in, want := range map[string]string{
 		"12/08/2026":                  day(8, 12) + " " + day(8, 12),
 		"12-08-2026":                  day(8, 12) + " " + day(8, 12),
