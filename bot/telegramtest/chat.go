@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -70,8 +71,77 @@ type chat struct {
 	lastID           int  // message ids are per chat, shared by user and bot messages
 	msgs             []*stored
 	events           []Message
+	said             []said // what users wrote, for Conversation
 	log              []string
 	lastSend         time.Time
+}
+
+// said is a user's message as a chat shows it.
+type said struct {
+	id   int
+	text string
+}
+
+// userText is what a chat shows of a user's message: its text or caption, or what it is.
+func userText(m *models.Message) string {
+	switch {
+	case m.Text != "":
+		return m.Text
+	case m.Contact != nil:
+		return "📱 " + m.Contact.PhoneNumber
+	case m.Document != nil:
+		return "📄 " + m.Document.FileName
+	case len(m.Photo) > 0:
+		return "🖼 " + m.Caption
+	case m.Caption != "":
+		return m.Caption
+	}
+	return "…"
+}
+
+// Entry is one message of a conversation: a user's (FromUser, Text) or the bot's as it is now
+// (Message, after its edits).
+type Entry struct {
+	ID       int
+	FromUser bool
+	Text     string
+	Message  Message
+}
+
+// Conversation lists a private chat's messages in order, both sides, the bot's as they are
+// after their edits and without the deleted ones: what the chat shows (asnbot demo's page).
+func (s *Server) Conversation(chatID int64) []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	if c == nil {
+		return nil
+	}
+	out := make([]Entry, 0, len(c.msgs)+len(c.said))
+	for _, m := range c.said {
+		out = append(out, Entry{ID: m.id, FromUser: true, Text: m.text})
+	}
+	for _, st := range c.msgs {
+		if !st.deleted {
+			out = append(out, Entry{ID: st.ID, Message: st.Message})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Version counts the changes of the server's chats: a page polls it to know when to reload.
+func (s *Server) Version() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.chats {
+		n += len(c.events) + len(c.said)
+	}
+	for _, a := range s.answers {
+		n += len(a)
+	}
+	return n
 }
 
 func (s *Server) chatFor(c models.Chat) *chat {

@@ -37,7 +37,7 @@ const waitLimit = 10 * time.Second
 
 // Server is a fake Bot API. Create it with NewServer; all methods are safe for concurrent use.
 type Server struct {
-	t          testing.TB
+	t          reporter
 	http       *httptest.Server
 	client     *http.Client // webhook deliveries
 	ctx        context.Context
@@ -125,9 +125,53 @@ func (s *Server) checkKeyboard(m Message) {
 	}
 }
 
+// reporter is what the server needs of a test: testing.TB, or Serve's stand-in outside tests.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
 // NewServer starts a fake Bot API on 127.0.0.1; t.Cleanup closes it.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	return newServer(t, opts...)
+}
+
+// Serve starts the fake Bot API outside a test: `asnbot demo` runs the real bot against it.
+// What a test would be told goes to logf; closeFn stops the server.
+func Serve(logf func(format string, args ...any), opts ...Option) (s *Server, closeFn func()) {
+	r := &standIn{logf: logf}
+	s = newServer(r, opts...)
+	return s, r.close
+}
+
+// standIn reports to a log function and runs the cleanups when closed, newest first.
+type standIn struct {
+	logf     func(string, ...any)
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (r *standIn) Helper()                           {}
+func (r *standIn) Errorf(format string, args ...any) { r.logf(format, args...) }
+func (r *standIn) Cleanup(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cleanups = append(r.cleanups, f)
+}
+
+func (r *standIn) close() {
+	r.mu.Lock()
+	fs := r.cleanups
+	r.cleanups = nil
+	r.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
+func newServer(t reporter, opts ...Option) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		t: t, ctx: ctx, cancel: cancel,

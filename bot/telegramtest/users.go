@@ -69,6 +69,7 @@ func (u *User) message(in models.Chat, fill func(m *models.Message) string) int6
 	from := u.model()
 	m := &models.Message{ID: c.lastID, From: &from, Chat: in, Date: int(time.Now().Unix())}
 	c.log = append(c.log, fmt.Sprintf("user #%d %s: %s", m.ID, u.FirstName, fill(m)))
+	c.said = append(c.said, said{id: m.ID, text: userText(m)})
 	return s.enqueueLocked(models.Update{Message: m})
 }
 

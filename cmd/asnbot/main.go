@@ -35,9 +35,10 @@ func main() {
 	}
 }
 
-const usage = `usage: asnbot [serve|migrate|import FILE|survey-import FILE|health|version]
+const usage = `usage: asnbot [serve|demo|migrate|import FILE|survey-import FILE|health|version]
 
   serve          run the bot (the default): migrates, then long polling or webhook
+  demo           try the bot in a browser (DEMO_ADDR, default 127.0.0.1:8080): no token, nothing sent to Telegram
   migrate        apply database migrations and exit
   import         load a catalogue file (.csv, .xlsx, .yaml): all of it, or nothing if a row is wrong
   survey-import  load a survey template (.yaml) as its next version, or nothing if a line is wrong
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, environ map[string]string, stdout, 
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
+	case "demo":
+		return demo(ctx, environ, stdout, stderr, demoOptions{})
 	case "serve", "migrate", "health", "import", "survey-import":
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)

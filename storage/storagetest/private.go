@@ -1,26 +1,9 @@
 package storagetest
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"math/rand/v2"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/bpsdm/asnbot/storage/localserver"
 )
 
 // A private server is a PostgreSQL or Redis process of one test's own, on a free port of its
@@ -31,384 +14,54 @@ import (
 // Like the shared services, a missing binary fails the test with what to install; it never
 // skips.
 
-// Server is a private PostgreSQL or Redis.
+// Server is a private PostgreSQL or Redis, its failures reported to the test.
 type Server struct {
-	t    testing.TB
-	kind string // "postgres" or "redis"
-	dir  string // removed at the end
-	port int
-	url  string
-
-	cmdline func() *exec.Cmd // the server's command on port
-	ready   func(ctx context.Context) error
-	stopSig syscall.Signal // a clean stop
-	killSig syscall.Signal // a stop without a shutdown
-
-	log *tail
-
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd has exited
+	*localserver.Server
+	t testing.TB
 }
 
-// URL is where the server answers: for PostgreSQL the database "asnbot" (which does not exist
-// until storage.Open creates it, as the bot does at its first start); for Redis database 0.
-func (s *Server) URL() string { return s.url }
-
-// Port is the server's TCP port on 127.0.0.1.
-func (s *Server) Port() int { return s.port }
-
-// Log is what the server printed, for a test's failure message (the last 64 KiB).
-func (s *Server) Log() string { return s.log.String() }
-
-// Running tells whether the server process is up.
-func (s *Server) Running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return false
-	}
-	select {
-	case <-s.exited:
-		return false
-	default:
-		return true
-	}
-}
-
-// Stop shuts the server down cleanly and waits for it to exit: PostgreSQL's fast shutdown
-// (SIGINT: open transactions are rolled back, sessions cut, what was committed is kept),
-// Redis's SIGTERM (the append-only file is synced). Doing nothing when it is stopped.
+// Stop shuts the server down cleanly (see localserver.Server.Stop).
 func (s *Server) Stop() {
 	s.t.Helper()
-	s.signal(s.stopSig, 30*time.Second)
+	if err := s.Server.Stop(); err != nil {
+		s.t.Errorf("storagetest: %v", err)
+	}
 }
 
-// Kill stops the server without a shutdown, as a crash or an OOM kill would: PostgreSQL's
-// immediate shutdown (SIGQUIT: crash recovery at the next start), Redis's SIGKILL (up to the
-// last second of writes may be lost, as with appendfsync everysec).
+// Kill stops the server without a shutdown (see localserver.Server.Kill).
 func (s *Server) Kill() {
 	s.t.Helper()
-	s.signal(s.killSig, 30*time.Second)
+	if err := s.Server.Kill(); err != nil {
+		s.t.Errorf("storagetest: %v", err)
+	}
 }
 
-// Start starts the stopped server again on the same port and data directory and waits until
-// it answers.
+// Start starts the stopped server again on the same port and data directory.
 func (s *Server) Start() {
 	s.t.Helper()
-	if s.Running() {
-		s.t.Fatalf("storagetest: private %s on port %d is already running", s.kind, s.port)
-	}
-	if err := s.start(); err != nil {
-		s.t.Fatalf("storagetest: private %s did not start again on port %d: %v\n%s", s.kind, s.port, err, s.Log())
+	if err := s.Server.Start(); err != nil {
+		s.t.Fatalf("storagetest: %v", err)
 	}
 }
 
-func (s *Server) signal(sig syscall.Signal, wait time.Duration) {
-	s.mu.Lock()
-	cmd, exited := s.cmd, s.exited
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	select {
-	case <-exited:
-		return
-	default:
-	}
-	_ = cmd.Process.Signal(sig)
-	select {
-	case <-exited:
-		return
-	case <-time.After(wait):
-	}
-	_ = cmd.Process.Kill()
-	<-exited
-	s.t.Errorf("storagetest: private %s did not stop on %v within %v: killed\n%s", s.kind, sig, wait, s.Log())
-}
-
-// start runs the server's command and waits until it answers.
-func (s *Server) start() error {
-	cmd := s.cmdline()
-	cmd.Stdout, cmd.Stderr = s.log, s.log
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	s.mu.Lock()
-	s.cmd, s.exited = cmd, exited
-	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for {
-		select {
-		case <-exited:
-			return fmt.Errorf("%s exited at start (%v)", filepath.Base(cmd.Path), cmd.ProcessState)
-		default:
-		}
-		actx, acancel := context.WithTimeout(ctx, 2*time.Second)
-		err := s.ready(actx)
-		acancel()
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			_ = cmd.Process.Kill()
-			<-exited
-			return fmt.Errorf("not answering after 60s: %w", err)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-}
-
-// launch starts a new server, on another free port when the one picked was taken meanwhile
-// (by another test's server), and removes it when the test ends.
-func launch(t testing.TB, s *Server) {
-	t.Helper()
-	t.Cleanup(func() {
-		s.signal(s.killSig, 10*time.Second) // its data is thrown away: no need to shut down cleanly
-		_ = os.RemoveAll(s.dir)
-	})
-	var err error
-	for range 3 {
-		if s.port, err = freePort(); err != nil {
-			t.Fatalf("storagetest: no free port for a private %s: %v", s.kind, err)
-		}
-		if err = s.start(); err == nil {
-			return
-		}
-		if !strings.Contains(s.Log(), "in use") {
-			break
-		}
-	}
-	t.Fatalf("storagetest: private %s did not start: %v\n%s", s.kind, err, s.Log())
-}
-
-// freePort picks a port that nothing listens on, below the kernel's range of ephemeral ports,
-// so that no outgoing connection takes it while the server is stopped.
-func freePort() (int, error) {
-	low := 32768
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			if n, err := strconv.Atoi(f[0]); err == nil && n > 12000 {
-				low = n
-			}
-		}
-	}
-	var err error
-	for range 100 {
-		port := 10000 + rand.IntN(low-10000)
-		var ln net.Listener
-		if ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			_ = ln.Close()
-			return port, nil
-		}
-	}
-	return 0, err
-}
-
-// StartPostgres starts a PostgreSQL server of the test's own: a new cluster (superuser
-// "postgres", trust authentication, fsync off) in a temporary directory, listening on
-// 127.0.0.1 only. As root, initdb and postgres run as the OS user "postgres" (initdb refuses
-// to run as root).
+// StartPostgres starts a PostgreSQL server of the test's own (localserver.Postgres).
 func StartPostgres(t testing.TB) *Server {
 	t.Helper()
-	bin, err := postgresBin()
+	s, err := localserver.Postgres()
 	if err != nil {
 		t.Fatalf("storagetest: %v", err)
 	}
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			t.Fatalf("storagetest: running as root, the private PostgreSQL needs the OS user \"postgres\" (initdb refuses root): %v\n"+
-				"Install the Debian package postgresql (apt-get install postgresql), which creates it.", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-	}
-	dir := privateDir(t, "asnbot-pg-", cred)
-	data, sock := filepath.Join(dir, "data"), filepath.Join(dir, "sock")
-	for _, d := range []string{data, sock} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		own(t, d, cred)
-	}
-	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "-N")
-	asUser(initdb, dir, cred)
-	if out, err := initdb.CombinedOutput(); err != nil {
-		t.Fatalf("storagetest: initdb for a private PostgreSQL: %v\n%s", err, out)
-	}
-	s := &Server{t: t, kind: "postgres", dir: dir, log: &tail{}, stopSig: syscall.SIGINT, killSig: syscall.SIGQUIT}
-	s.cmdline = func() *exec.Cmd {
-		cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.port), "-k", sock,
-			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-			"-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "shared_buffers=32MB",
-			"-c", "logging_collector=off", "-c", "log_min_messages=warning")
-		asUser(cmd, dir, cred)
-		return cmd
-	}
-	s.ready = func(ctx context.Context) error {
-		c, err := pgx.Connect(ctx, fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.port))
-		if err != nil {
-			return err
-		}
-		return c.Close(ctx)
-	}
-	launch(t, s)
-	s.url = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/asnbot?sslmode=disable", s.port)
-	return s
+	t.Cleanup(s.Close)
+	return &Server{Server: s, t: t}
 }
 
-// StartRedis starts a Redis server of the test's own, with the append-only file on as in
-// production (compose.yaml): state written before a clean stop is there after a start.
+// StartRedis starts a Redis server of the test's own (localserver.Redis).
 func StartRedis(t testing.TB) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	s, err := localserver.Redis()
 	if err != nil {
-		t.Fatalf("storagetest: redis-server not found in PATH (%v): a private Redis needs it.\n"+
-			"Install the Debian package redis-server (apt-get install redis-server).", err)
+		t.Fatalf("storagetest: %v", err)
 	}
-	dir := privateDir(t, "asnbot-redis-", nil)
-	s := &Server{t: t, kind: "redis", dir: dir, log: &tail{}, stopSig: syscall.SIGTERM, killSig: syscall.SIGKILL}
-	s.cmdline = func() *exec.Cmd {
-		cmd := exec.Command(bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", dir,
-			"--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--logfile", "",
-			"--databases", "16")
-		asUser(cmd, dir, nil)
-		return cmd
-	}
-	s.ready = func(ctx context.Context) error { return redisPing(ctx, s.port) }
-	launch(t, s)
-	s.url = fmt.Sprintf("redis://127.0.0.1:%d/0", s.port)
-	return s
-}
-
-// redisPing sends PING and wants PONG (not LOADING, while the append-only file is read).
-func redisPing(ctx context.Context, port int) error {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(dl)
-	}
-	if _, err := c.Write([]byte("PING\r\n")); err != nil {
-		return err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return err
-	}
-	if !strings.HasPrefix(line, "+PONG") {
-		return errors.New(strings.TrimSpace(line))
-	}
-	return nil
-}
-
-// postgresBin finds the newest PostgreSQL server binaries: Debian's /usr/lib/postgresql/<n>/bin,
-// else initdb and postgres in PATH.
-func postgresBin() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) > pgVersion(dirs[j]) })
-	for _, d := range dirs {
-		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "postgres")) {
-			return d, nil
-		}
-	}
-	if p, err := exec.LookPath("initdb"); err == nil && isFile(filepath.Join(filepath.Dir(p), "postgres")) {
-		return filepath.Dir(p), nil
-	}
-	return "", errors.New("the PostgreSQL server binaries (initdb, postgres) are not in /usr/lib/postgresql/*/bin nor in PATH: " +
-		"a private PostgreSQL needs them.\nInstall the Debian package postgresql (apt-get install postgresql).")
-}
-
-func pgVersion(binDir string) float64 {
-	v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(binDir)), 64)
-	return v
-}
-
-func isFile(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir()
-}
-
-// privateDir makes a temporary directory that cred's user (nil: ours) owns and can reach.
-func privateDir(t testing.TB, pattern string, cred *syscall.Credential) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", pattern)
-	if err != nil {
-		t.Fatal(err)
-	}
-	own(t, dir, cred)
-	if cred != nil {
-		// Another user must be able to walk down to it: every parent needs o+x.
-		for p := filepath.Dir(dir); ; p = filepath.Dir(p) {
-			fi, err := os.Stat(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fi.Mode().Perm()&0o001 == 0 {
-				_ = os.RemoveAll(dir)
-				t.Fatalf("storagetest: the OS user of the private PostgreSQL cannot reach %s: %s is not searchable by others "+
-					"(set TMPDIR to a directory under /tmp)", dir, p)
-			}
-			if p == filepath.Dir(p) {
-				break
-			}
-		}
-	}
-	return dir
-}
-
-func own(t testing.TB, path string, cred *syscall.Credential) {
-	t.Helper()
-	if cred == nil {
-		return
-	}
-	if err := os.Chown(path, int(cred.Uid), int(cred.Gid)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// asUser runs cmd in dir, as cred's user when given, and has it killed if this process dies
-// without its cleanup (a test binary killed by its timeout).
-func asUser(cmd *exec.Cmd, dir string, cred *syscall.Credential) {
-	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C", "HOME=" + dir, "TZ=UTC"}
-	// Go sets the parent-death signal after the change of user, which would otherwise clear it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-}
-
-// tail keeps the last 64 KiB a server printed.
-type tail struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-const tailSize = 64 << 10
-
-func (w *tail) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.b = append(w.b, p...)
-	if len(w.b) > tailSize {
-		cut := len(w.b) - tailSize
-		if i := bytes.IndexByte(w.b[cut:], '\n'); i >= 0 {
-			cut += i + 1
-		}
-		w.b = append([]byte(nil), w.b[cut:]...)
-	}
-	return len(p), nil
-}
-
-func (w *tail) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.b)
+	t.Cleanup(s.Close)
+	return &Server{Server: s, t: t}
 }

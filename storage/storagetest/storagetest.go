@@ -1,8 +1,11 @@
 // Package storagetest gives each test its own real Postgres database and its own Redis key
 // prefix, so tests run in parallel against the real services and never see each other's data.
 //
-// A test that needs a service and cannot reach it fails with a message that says what to start;
-// it never skips.
+// The services are the ones on 127.0.0.1 (or ASNBOT_TEST_DATABASE_URL, ASNBOT_TEST_REDIS_URL).
+// When nothing answers there, the test process starts private ones from the installed server
+// binaries (localserver), so the tests run on a laptop with PostgreSQL and Redis installed but
+// not running, without touching any database of its owner's. A test that still has no service
+// fails with a message that says what to install or start; it never skips.
 package storagetest
 
 import (
@@ -10,8 +13,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"runtime/debug"
@@ -24,6 +29,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bpsdm/asnbot/storage"
+	"github.com/bpsdm/asnbot/storage/localserver"
 )
 
 // Environment variables that point the tests elsewhere than the local services.
@@ -37,7 +43,19 @@ func AdminURL() string {
 	if u := os.Getenv(EnvPostgres); u != "" {
 		return u
 	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	pg.once.Do(func() {
+		pg.url = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+		if answers("127.0.0.1:5432") {
+			return
+		}
+		s, err := localserver.Postgres()
+		if err != nil {
+			pg.err = err
+			return
+		}
+		pg.url = withDatabase(s.URL(), "postgres") // killed with this process (localserver)
+	})
+	return pg.url
 }
 
 // RedisURL is the Redis the tests use.
@@ -45,7 +63,44 @@ func RedisURL() string {
 	if u := os.Getenv(EnvRedis); u != "" {
 		return u
 	}
-	return "redis://127.0.0.1:6379/0"
+	rd.once.Do(func() {
+		rd.url = "redis://127.0.0.1:6379/0"
+		if answers("127.0.0.1:6379") {
+			return
+		}
+		s, err := localserver.Redis()
+		if err != nil {
+			rd.err = err
+			return
+		}
+		rd.url = s.URL()
+	})
+	return rd.url
+}
+
+// The services of this test process: the shared ones, or private ones started for it.
+var pg, rd struct {
+	once sync.Once
+	url  string
+	err  error // why no private one could start
+}
+
+// answers reports whether something listens at addr.
+func answers(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
+}
+
+// missing says why a service is missing: not running, and no private one could start.
+func missing(err error) string {
+	if err == nil {
+		return ""
+	}
+	return fmt.Sprintf("\nNo private one could be started either: %v", err)
 }
 
 var (
@@ -155,7 +210,7 @@ func MigratedURL(t testing.TB) string {
 	tpl, err := templateDB(ctx)
 	if err != nil {
 		t.Fatalf("storagetest: cannot prepare the template database on %s: %v\n"+
-			"Start PostgreSQL (see README.md) or set %s.", redact(AdminURL()), err, EnvPostgres)
+			"Start PostgreSQL (see README.md) or set %s.%s", redact(AdminURL()), err, EnvPostgres, missing(pg.err))
 	}
 	return createDB(t, tpl)
 }
@@ -178,7 +233,7 @@ func createDB(t testing.TB, template string) string {
 	conn, err := pgx.Connect(ctx, AdminURL())
 	if err != nil {
 		t.Fatalf("storagetest: PostgreSQL is not reachable at %s: %v\n"+
-			"Start it (see README.md) or set %s.", redact(AdminURL()), err, EnvPostgres)
+			"Start it (see README.md) or set %s.%s", redact(AdminURL()), err, EnvPostgres, missing(pg.err))
 	}
 	defer conn.Close(ctx)
 	name := randomName("asnbot_t_")
@@ -242,7 +297,7 @@ func redisClient(t testing.TB) *redis.Client {
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
 		_ = c.Close()
-		t.Fatalf("storagetest: Redis is not reachable at %s: %v\nStart it (see README.md) or set %s.", RedisURL(), err, EnvRedis)
+		t.Fatalf("storagetest: Redis is not reachable at %s: %v\nStart it (see README.md) or set %s.%s", RedisURL(), err, EnvRedis, missing(rd.err))
 	}
 	return c
 }
