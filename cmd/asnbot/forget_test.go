@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,8 +83,14 @@ func TestDeleteLeavesNoTrace(t *testing.T) {
 			t.Fatalf("read %s: %v", table, err)
 		}
 		for _, row := range rows {
-			for _, s := range traces {
-				if strings.Contains(row, s) {
+			for i, s := range traces {
+				found := strings.Contains(row, s)
+				if i == 0 || i == 3 {
+					// A Telegram id is short: a whole number, not digits inside another (a
+					// pseudonym may hold "5058"). NIPs and phones are long enough to match as text.
+					found = regexp.MustCompile(`(^|[^0-9])` + s + `([^0-9]|$)`).MatchString(row)
+				}
+				if found {
 					t.Errorf("%s still holds %s: %s", table, s, cut(row))
 				}
 			}
