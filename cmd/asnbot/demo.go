@@ -292,7 +292,7 @@ func dropPrefix(rawURL, prefix string) {
 
 // loadDemoCatalogue imports the example catalogue with every batch moved by whole weeks (a
 // Monday stays a Monday) so that the first starts in two to nine days, and every registration
-// open now.
+// open now. The first batch has two seats: three people enrolling see the waiting list move.
 func loadDemoCatalogue(ctx context.Context, db *storage.DB, now time.Time, zone *time.Location) error {
 	courses, problems := catalogfile.Parse(ctx, "katalog.yaml", examples.Catalogue, zone)
 	if len(problems) > 0 {
@@ -308,6 +308,13 @@ func loadDemoCatalogue(ctx context.Context, db *storage.DB, now time.Time, zone 
 	}
 	if first.IsZero() {
 		return errors.New("the example catalogue has no batch")
+	}
+	for i := range courses {
+		for j := range courses[i].Batches {
+			if b := &courses[i].Batches[j]; b.Start.Equal(first) {
+				b.Quota = 2
+			}
+		}
 	}
 	week := 7 * 24 * time.Hour
 	shift := time.Duration(math.Ceil(float64(now.Add(48*time.Hour).Sub(first))/float64(week))) * week

@@ -108,6 +108,8 @@ type demoChat struct {
 	Keyboard [][]demoButton `json:"keyboard,omitempty"`
 	Toast    string         `json:"toast,omitempty"`
 	Toasts   int            `json:"toasts"`
+	// Counts are each person's messages, for the tabs to show who has something new.
+	Counts map[int64]int `json:"counts"`
 }
 
 // chat is one person's chat as it is now: both sides, the bot's messages after their edits,
@@ -124,6 +126,10 @@ func (p *demoPage) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out.Clock, _ = p.r.Plain(flows.T("demo.jam_bot", "Now", p.clock.Now().In(p.zone)))
+	out.Counts = map[int64]int{}
+	for _, d := range demoPeople {
+		out.Counts[d.ID] = len(p.tg.Conversation(d.ID))
+	}
 	for _, e := range p.tg.Conversation(u.ID) {
 		if e.FromUser {
 			out.Entries = append(out.Entries, demoEntry{ID: e.ID, FromUser: true, HTML: html.EscapeString(e.Text)})

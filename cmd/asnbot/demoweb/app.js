@@ -8,6 +8,7 @@
   let version = -1;
   let toasts = {};
   const seen = {};
+  let counts = {};
 
   function post(path, fields) {
     const body = new URLSearchParams(Object.assign({u: current}, fields));
@@ -35,7 +36,7 @@
       b.type = "button";
       b.textContent = (p.admin ? "🛡 " : "👤 ") + p.name;
       b.title = p.admin ? texts.admin : texts.peserta;
-      b.className = p.id === current ? "on" : "";
+      b.className = p.id === current ? "on" : (counts[p.id] > (seen[p.id] || 0) ? "unread" : "");
       b.dataset.person = p.id;
       b.onclick = () => { current = p.id; version = -1; tabs(); poll(); };
       nav.appendChild(b);
@@ -129,6 +130,8 @@
     toasts[current] = chat.toasts;
     const last = (chat.entries || []).length;
     seen[current] = last;
+    counts = chat.counts || {};
+    tabs();
     if (atBottom || last) main.scrollTop = main.scrollHeight;
   }
 
