@@ -474,16 +474,9 @@ func (c *conv) siasnExport() error {
 
 // siasnPick exports the batch a chooser's button names ("sf:b:<batch>").
 func (c *conv) siasnPick() error {
-	id, ok := c.data.id(0)
+	course, b, ok, err := c.pickedBatch()
 	if !ok {
-		return c.expired()
-	}
-	course, b, err := c.e.store.Batch(c.ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return c.expired()
-	}
-	if err != nil {
-		return fmt.Errorf("batch: %w", err)
+		return err
 	}
 	return c.siasnOf(course, b)
 }

@@ -70,16 +70,9 @@ func dayOf(t time.Time) time.Time {
 
 // attendancePick opens the batch a chooser's button names ("pr:b:<batch>:<late>").
 func (c *conv) attendancePick() error {
-	id, ok := c.data.id(0)
+	_, b, ok, err := c.pickedBatch()
 	if !ok {
-		return c.expired()
-	}
-	_, b, err := c.e.store.Batch(c.ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return c.expired()
-	}
-	if err != nil {
-		return fmt.Errorf("batch: %w", err)
+		return err
 	}
 	return c.openAttendance(b, c.data.rest(1), true)
 }

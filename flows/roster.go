@@ -58,6 +58,23 @@ func (c *conv) roster() error {
 // adminCourse loads the course an admin's command names by its code, with every batch and
 // their participants; ok is false when it answered instead: with usage when no code was
 // given, or that no course has the code.
+// pickedBatch loads the batch a chooser's button names (its first argument); ok is false when
+// the button is forged or its batch gone, which is answered as an old button.
+func (c *conv) pickedBatch() (Course, Batch, bool, error) {
+	id, ok := c.data.id(0)
+	if !ok {
+		return Course{}, Batch{}, false, c.expired()
+	}
+	course, b, err := c.e.store.Batch(c.ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Course{}, Batch{}, false, c.expired()
+	}
+	if err != nil {
+		return Course{}, Batch{}, false, fmt.Errorf("batch %d: %w", id, err)
+	}
+	return course, b, true, nil
+}
+
 func (c *conv) adminCourse(code, usage string) (Course, []Batch, []RosterEntry, bool, error) {
 	if code == "" {
 		c.say(Reply{Text: T(usage)})

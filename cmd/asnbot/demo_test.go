@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -235,7 +234,7 @@ func (b *browser) shot(name string) {
 func enrolledCourse(t *testing.T, dbName string) string {
 	t.Helper()
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, withDatabaseName(storagetest.AdminURL(), dbName))
+	c, err := pgx.Connect(ctx, storagetest.WithDatabase(storagetest.AdminURL(), dbName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,15 +246,6 @@ func enrolledCourse(t *testing.T, dbName string) string {
 		t.Fatalf("Ani's enrolment: %v", err)
 	}
 	return code
-}
-
-func withDatabaseName(dsn, name string) string {
-	i := strings.LastIndex(dsn, "/")
-	q := ""
-	if j := strings.Index(dsn[i:], "?"); j >= 0 {
-		q = dsn[i+j:]
-	}
-	return dsn[:i+1] + name + q
 }
 
 func dropDatabase(t *testing.T, name string) {

@@ -53,7 +53,7 @@ func AdminURL() string {
 			pg.err = err
 			return
 		}
-		pg.url = withDatabase(s.URL(), "postgres") // killed with this process (localserver)
+		pg.url = WithDatabase(s.URL(), "postgres") // killed with this process (localserver)
 	})
 	return pg.url
 }
@@ -165,7 +165,7 @@ func buildTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{tmp}.Sanitize()); err != nil {
 		return "", err
 	}
-	db, err := storage.Open(ctx, withDatabase(AdminURL(), tmp), storage.Options{MaxConns: 2})
+	db, err := storage.Open(ctx, WithDatabase(AdminURL(), tmp), storage.Options{MaxConns: 2})
 	if err != nil {
 		return "", err
 	}
@@ -180,7 +180,8 @@ func buildTemplate(ctx context.Context) (string, error) {
 	return name, nil
 }
 
-func withDatabase(dsn, name string) string {
+// WithDatabase is dsn with its database named name.
+func WithDatabase(dsn, name string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		panic(err)
@@ -257,7 +258,7 @@ func createDB(t testing.TB, template string) string {
 			t.Errorf("storagetest: drop database: %v", err)
 		}
 	})
-	return withDatabase(AdminURL(), name)
+	return WithDatabase(AdminURL(), name)
 }
 
 // RedisPrefix returns a fresh key prefix for this test after checking that Redis answers; the
