@@ -79,6 +79,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, d deps) error {
 		return err
 	}
 	_, style := cfg.certificates(username)
+	if style.SignerName == "" || style.SignerTitle == "" {
+		// Not an error: a bot may run for months before its first certificate.
+		log.Warn("CERT_SIGNER_NAME or CERT_SIGNER_TITLE is not set: certificates will print without a signer")
+	}
 	sender.Certs = &bot.Certifier{R: sender.R, Style: style}
 	engine := flows.New(flows.Config{Store: db, States: rdb, Files: &bot.Files{Sender: sender, Client: &http.Client{Timeout: time.Minute}},
 		Now: d.now, Admins: cfg.AdminIDs, Zone: cfg.location, Reminders: cfg.rules, BotUsername: username})

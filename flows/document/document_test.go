@@ -147,3 +147,21 @@ func TestCertificateBackground(t *testing.T) {
 		t.Error("CheckBackground")
 	}
 }
+
+// BenchmarkCertificatePDF: one certificate printed, its QR code included (the bot prints one
+// per send). go test -run '^$' -bench CertificatePDF -count 3 ./flows/document/
+func BenchmarkCertificatePDF(b *testing.B) {
+	page := CertificatePage{Agency: "BPSDM PROVINSI JAWA TENGAH", Heading: "SERTIFIKAT", Number: "Nomor: MAN-ASN/II/001/2026",
+		Name: "Dédé Ayu Sántika Nuñez", NIP: "NIP 19860926 201505 1 001", Course: "Manajemen Kinerja Pegawai",
+		Details: "Angkatan II, 18 November 2026 s.d. 22 November 2026, sebanyak 24 jam pelajaran (JP)",
+		URL: "https://pelatihan.bpsdm.example.go.id/verifikasi/K7Q29XRM4T", Issued: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
+	size := 0
+	for b.Loop() {
+		pdf, err := CertificatePDF(page)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(pdf)
+	}
+	b.ReportMetric(float64(size), "bytes/pdf")
+}
