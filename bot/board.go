@@ -79,7 +79,7 @@ func (c *Courier) CompleteBatch(ctx context.Context, batchID int64) error {
 	return err
 }
 
-var _ flows.ExternalTeller = (*Courier)(nil)
+var _ flows.Teller = (*Courier)(nil)
 
 // TellExternal implements flows.ExternalTeller: the participant hears of an admin's decision
 // on their training done elsewhere, once.
@@ -92,6 +92,23 @@ func (c *Courier) TellExternal(ctx context.Context, id int64) error {
 		return err
 	}
 	err = c.deliverOnce(ctx, "", "external:"+strconv.FormatInt(id, 10), p.ChatID, []flows.Reply{flows.ExternalDecisionReply(x, p)}, nil)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
+}
+
+// TellRevoked implements flows.Teller: the holder hears that their certificate was revoked,
+// once.
+func (c *Courier) TellRevoked(ctx context.Context, id int64) error {
+	cert, p, err := c.Records.CertificateHolder(ctx, id)
+	if errors.Is(err, flows.ErrNotFound) {
+		return nil // the holder deleted their data
+	}
+	if err != nil || p.Unreachable {
+		return err
+	}
+	err = c.deliverOnce(ctx, "", "revoked:"+strconv.FormatInt(id, 10), p.ChatID, []flows.Reply{flows.RevokedReply(cert)}, nil)
 	if errors.Is(err, ErrUnreachable) {
 		return nil
 	}

@@ -202,6 +202,24 @@ type Certificates interface {
 	BatchCertificates(ctx context.Context, batchID int64) ([]Certificate, error)
 	// CertificateNumbers maps the participant's enrolments to their certificates' numbers.
 	CertificateNumbers(ctx context.Context, participantID int64) (map[int64]string, error)
+	// CertificateHolder loads a certificate and its holder; ErrNotFound when either is gone.
+	CertificateHolder(ctx context.Context, id int64) (Certificate, Participant, error)
+}
+
+// CertificateRevoked tells the holder that their certificate was revoked, and why; written
+// with the revocation.
+type CertificateRevoked struct {
+	ID int64 `json:"id"`
+	uniqueByArgs
+}
+
+// Kind implements river.JobArgs.
+func (CertificateRevoked) Kind() string { return "certificate_revoked" }
+
+// RevokedReply is what the holder reads of a revocation.
+func RevokedReply(cert Certificate) Reply {
+	return Reply{Text: T("sertifikat.dicabut_kabar", "Number", cert.Number, "Title", cert.CourseTitle, "Reason", cert.RevokeReason),
+		Buttons: [][]Button{{backToMine()}}}
 }
 
 // CertificateNotice issues and sends a completed participant's certificate once their

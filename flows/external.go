@@ -88,15 +88,20 @@ type ExternalDecision struct {
 // Kind implements river.JobArgs.
 func (ExternalDecision) Kind() string { return "external_decision" }
 
-// ExternalTeller sends the decision: the bot's side.
-type ExternalTeller interface {
+// Teller tells a participant of an admin's decision about them: the bot's side.
+type Teller interface {
 	TellExternal(ctx context.Context, id int64) error
+	TellRevoked(ctx context.Context, certificateID int64) error
 }
 
-// AddExternalWorker registers the decision's job.
-func AddExternalWorker(ws *river.Workers, t ExternalTeller) {
+// AddTellerWorkers registers the decisions' jobs: on a training done elsewhere, and the
+// revocation of a certificate.
+func AddTellerWorkers(ws *river.Workers, t Teller) {
 	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, job *river.Job[ExternalDecision]) error {
 		return t.TellExternal(ctx, job.Args.ID)
+	}))
+	river.AddWorker(ws, river.WorkFunc(func(ctx context.Context, job *river.Job[CertificateRevoked]) error {
+		return t.TellRevoked(ctx, job.Args.ID)
 	}))
 }
 

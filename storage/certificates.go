@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/bpsdm/asnbot/flows"
@@ -143,7 +144,10 @@ func (db *DB) RevokeCertificate(ctx context.Context, id int64, reason string, by
 		if err != nil {
 			return mapErr(err, "revoke certificate")
 		}
-		return audit(tx, now, by, flows.AuditRevokeCert, r.Number, reason)
+		if err := audit(tx, now, by, flows.AuditRevokeCert, r.Number, reason); err != nil {
+			return err
+		}
+		return db.plan(ctx, tx, river.InsertManyParams{Args: flows.CertificateRevoked{ID: id}})
 	})
 	return r.domain(), err
 }
@@ -159,6 +163,22 @@ func (db *DB) BatchCertificates(ctx context.Context, batchID int64) ([]flows.Cer
 		out[i] = r.domain()
 	}
 	return out, nil
+}
+
+// CertificateHolder implements flows.Certificates.
+func (db *DB) CertificateHolder(ctx context.Context, id int64) (flows.Certificate, flows.Participant, error) {
+	cert, err := db.CertificateByID(ctx, id)
+	if err != nil {
+		return cert, flows.Participant{}, err
+	}
+	if cert.ParticipantID == 0 {
+		return cert, flows.Participant{}, flows.ErrNotFound
+	}
+	var p participantRow
+	if err := db.gorm.WithContext(ctx).Where("id = ?", cert.ParticipantID).Take(&p).Error; err != nil {
+		return cert, flows.Participant{}, mapErr(err, "certificate holder")
+	}
+	return cert, p.domain(), nil
 }
 
 // CertificateNumbers implements flows.Certificates.

@@ -195,6 +195,8 @@ func TestCertificateAfterEvaluation(t *testing.T) {
 	expect(t, admin, "5 sampai 200 karakter")
 	admin.Send("Data kehadiran ternyata keliru")
 	expect(t, admin, "sudah dicabut", "Data kehadiran ternyata keliru")
+	told := nextWith(t, dede, "Sertifikat Anda nomor SRT-01/II/001/2026 dicabut") // the holder is told, with the reason
+	expectText(t, told, "Alasan: Data kehadiran ternyata keliru")
 	var audited int64
 	h.db.Gorm().Raw("SELECT count(*) FROM audit_log WHERE action = 'cabut_sertifikat' AND subject = ?", cert.Number).Scan(&audited)
 	if audited != 1 {

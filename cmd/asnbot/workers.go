@@ -39,7 +39,7 @@ func startWorkers(ctx context.Context, cfg Config, db *storage.DB, sender *bot.S
 	flows.AddAttendanceWorker(ws, courier)
 	flows.AddCompletionWorker(ws, courier)
 	flows.AddNudgeWorkers(ws, courier)
-	flows.AddExternalWorker(ws, courier)
+	flows.AddTellerWorkers(ws, courier)
 	admins := map[int64]bool{}
 	for _, id := range cfg.AdminIDs {
 		admins[id] = true

@@ -154,7 +154,7 @@ func BenchmarkCertificatePDF(b *testing.B) {
 	page := CertificatePage{Agency: "BPSDM PROVINSI JAWA TENGAH", Heading: "SERTIFIKAT", Number: "Nomor: MAN-ASN/II/001/2026",
 		Name: "Dédé Ayu Sántika Nuñez", NIP: "NIP 19860926 201505 1 001", Course: "Manajemen Kinerja Pegawai",
 		Details: "Angkatan II, 18 November 2026 s.d. 22 November 2026, sebanyak 24 jam pelajaran (JP)",
-		URL: "https://pelatihan.bpsdm.example.go.id/verifikasi/K7Q29XRM4T", Issued: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
+		URL:     "https://pelatihan.bpsdm.example.go.id/verifikasi/K7Q29XRM4T", Issued: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}
 	size := 0
 	for b.Loop() {
 		pdf, err := CertificatePDF(page)
