@@ -122,6 +122,17 @@ func TestDemoInABrowser(t *testing.T) {
 	b.typeText("/peserta " + code)
 	b.waitText("1. Ani Lestari — Pemprov Jateng")
 	b.shot("admin-roster")
+
+	// The admin sends a catalogue file from the page, as from Excel: one new course.
+	file := filepath.Join(t.TempDir(), "katalog-baru.csv")
+	csv := "kode,judul,kategori,metode,jp,deskripsi,angkatan,mulai,selesai,lokasi,tautan_daring,kuota,pendaftaran_dibuka,pendaftaran_ditutup\n" +
+		"DEMO-01,Literasi Data,Teknis,daring,8,Membaca data pelayanan,Angkatan I,2027-03-01 08:00,2027-03-01 16:00,,https://meet.example.go.id/x,40,2026-11-01 00:00,2027-02-20 23:59\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+	b.waitText("Katalog dari katalog-baru.csv sudah dimuat")
+	b.waitText("1 baru")
 }
 
 // chromium finds Debian's chromium; the test fails, saying what to install, without it.

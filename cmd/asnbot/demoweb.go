@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"html"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +32,7 @@ var demoIndex = template.Must(template.ParseFS(demoFiles, "demoweb/index.html"))
 
 // demoTexts are the page's words, by locale key.
 var demoTexts = []string{"judul", "pita", "ketik", "kirim", "jam", "maju_jam", "maju_hari", "akhir", "unduh",
-	"disunting", "kosong", "mulai", "gagal", "peserta", "admin", "tanpa_angkatan", "bagikan"}
+	"disunting", "kosong", "mulai", "gagal", "peserta", "admin", "tanpa_angkatan", "bagikan", "lampirkan"}
 
 type demoPage struct {
 	tg    *telegramtest.Server
@@ -49,6 +51,7 @@ func (p *demoPage) routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/send", p.send)
 	mux.HandleFunc("POST /api/press", p.press)
 	mux.HandleFunc("POST /api/contact", p.contact)
+	mux.HandleFunc("POST /api/upload", p.upload)
 	mux.HandleFunc("POST /api/clock", p.moveClock)
 	mux.HandleFunc("GET /api/file", p.file)
 	return mux
@@ -221,6 +224,33 @@ func (p *demoPage) contact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.ShareContact(d.Phone)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// maxUpload is Telegram's limit on a file a bot may download (getFile).
+const maxUpload = 20 << 20
+
+// upload sends a file from the page as a document: a catalogue for an admin to import, a
+// certificate's proof for "Catat pelatihan lain".
+func (p *demoPage) upload(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	u, _, ok := p.person(r)
+	if !ok {
+		http.Error(w, "unknown person", http.StatusBadRequest)
+		return
+	}
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, maxUpload+1))
+	if err != nil || len(content) > maxUpload {
+		http.Error(w, "file too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	u.SendDocument(filepath.Base(h.Filename), content)
 	w.WriteHeader(http.StatusNoContent)
 }
 

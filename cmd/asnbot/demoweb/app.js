@@ -154,6 +154,19 @@
     input.value = "";
     post("/api/send", {text});
   };
+  $("file").onchange = () => {
+    const f = $("file").files[0];
+    if (!f) return;
+    const body = new FormData();
+    body.append("u", current);
+    body.append("file", f);
+    $("file").value = "";
+    fetch("/api/upload", {method: "POST", body}).then((r) => {
+      if (!r.ok) return r.text().then((t) => showToast(t));
+      version = -1;
+      setTimeout(poll, 150);
+    }).catch(() => showToast(texts.gagal));
+  };
   for (const b of document.querySelectorAll(".clock button")) {
     b.onclick = () => post("/api/clock", {step: b.dataset.step});
   }
