@@ -192,11 +192,7 @@ func (c *conv) announceCode(d *AnnounceDraft) error {
 		c.say(Reply{Text: T("jadwal.tanpa_angkatan", "Title", course.Title)})
 		return nil
 	}
-	rows := make([][]Button, 0, len(batches)+1)
-	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
-			Data: cb(nsAnnounce, "b", b.ID)}})
-	}
+	rows := batchChoices(batches, func(b Batch) string { return cb(nsAnnounce, "b", b.ID) })
 	rows = append(rows, []Button{Btn("siaran.batal", cb(nsAnnounce, "x"))})
 	c.st.Step = stepAnnBatch
 	c.set(c.st)

@@ -360,7 +360,7 @@ func (c *conv) siasnCard() error {
 	}
 	z := cert.Zone()
 	c.say(Reply{Text: T("sertifikat.kartu_siasn", "Title", cert.CourseTitle, "Kind", cert.Category, "JP", cert.JP,
-		"Start", cert.StartsAt.In(z).Format("02-01-2006"), "End", cert.EndsAt.In(z).Format("02-01-2006"),
+		"Start", cert.StartsAt.In(z).Format(siasnDate), "End", cert.EndsAt.In(z).Format(siasnDate),
 		"Year", cert.EndsAt.In(z).Year(), "Organiser", cert.Organiser, "Number", cert.Number),
 		Buttons: [][]Button{{Btn("umum.kembali", cb(nsMine, "d", e.ID)), homeButton()}}})
 	return nil
@@ -457,19 +457,13 @@ func (c *conv) revokeReason() error {
 	return nil
 }
 
-// siasnColumns are the export's headers: SIASN's riwayat kursus, and the NIP that finds the
-// ASN there.
-var siasnColumns = []string{"nip", "nama", "nama_kursus", "jenis_kursus", "jumlah_jam", "tanggal_mulai",
-	"tanggal_selesai", "tahun", "institusi_penyelenggara", "nomor_sertifikat"}
+// siasnDate is how SIASN's riwayat kursus writes a date.
+const siasnDate = "02-01-2006"
 
 // siasnExport answers /siasn <kode> [angkatan]: a workbook of the batch's valid certificates,
 // one row per completion, in the fields SIASN asks for.
 func (c *conv) siasnExport() error {
-	args := strings.Fields(c.in.Text)
-	code, name := "", ""
-	if len(args) > 0 {
-		code, name = args[0], strings.Join(args[1:], " ")
-	}
+	code, name := courseAndBatch(strings.Fields(c.in.Text))
 	course, batches, _, ok, err := c.adminCourse(code, "siasn.cara")
 	if !ok {
 		return err
@@ -479,11 +473,7 @@ func (c *conv) siasnExport() error {
 		b, ok = batches[0], true
 	}
 	if !ok {
-		rows := make([][]Button, 0, len(batches))
-		for _, b := range batches {
-			rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
-				Data: cb(nsCert, "b", b.ID)}})
-		}
+		rows := batchChoices(batches, func(b Batch) string { return cb(nsCert, "b", b.ID) })
 		c.say(Reply{Text: T("siasn.pilih", "Title", course.Title), Buttons: rows})
 		return nil
 	}
@@ -504,14 +494,16 @@ func (c *conv) siasnOf(course Course, b Batch) error {
 	if err != nil {
 		return fmt.Errorf("batch certificates: %w", err)
 	}
-	rows := [][]any{stringsToAny(siasnColumns)}
+	// SIASN's riwayat kursus, and the NIP that finds the ASN there; hours and year as numbers.
+	rows := [][]any{{"nip", "nama", "nama_kursus", "jenis_kursus", "jumlah_jam", "tanggal_mulai",
+		"tanggal_selesai", "tahun", "institusi_penyelenggara", "nomor_sertifikat"}}
 	for _, cert := range certs {
 		if cert.Revoked() {
 			continue
 		}
 		z := cert.Zone()
 		rows = append(rows, []any{cert.NIP, cert.Name, cert.CourseTitle, cert.Category, cert.JP,
-			cert.StartsAt.In(z).Format("02-01-2006"), cert.EndsAt.In(z).Format("02-01-2006"), cert.EndsAt.In(z).Year(),
+			cert.StartsAt.In(z).Format(siasnDate), cert.EndsAt.In(z).Format(siasnDate), cert.EndsAt.In(z).Year(),
 			cert.Organiser, cert.Number})
 	}
 	if len(rows) == 1 {
@@ -529,12 +521,4 @@ func (c *conv) siasnOf(course Course, b Batch) error {
 	c.say(Reply{File: &File{Name: name + ".xlsx", Content: xlsx,
 		Caption: T("siasn.berkas", "Title", course.Title, "Batch", b.Name, "Count", len(rows)-1)}})
 	return nil
-}
-
-func stringsToAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -20,10 +20,7 @@ func (c *conv) attendanceCommand() error {
 	if n := len(args); n > 1 && lateTime.MatchString(args[n-1]) {
 		late, args = args[n-1], args[:n-1]
 	}
-	code, name := "", ""
-	if len(args) > 0 {
-		code, name = args[0], strings.Join(args[1:], " ")
-	}
+	code, name := courseAndBatch(args)
 	course, batches, _, ok, err := c.adminCourse(code, "presensi.cara")
 	if !ok {
 		return err
@@ -45,11 +42,7 @@ func (c *conv) attendanceCommand() error {
 		c.say(Reply{Text: T("presensi.tidak_hari_ini", "Title", course.Title)})
 		return nil
 	}
-	rows := make([][]Button, 0, len(today))
-	for _, b := range today {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
-			Data: cb(nsAttend, "b", b.ID, strings.ReplaceAll(late, ":", "."))}})
-	}
+	rows := batchChoices(today, func(b Batch) string { return cb(nsAttend, "b", b.ID, strings.ReplaceAll(late, ":", ".")) })
 	c.say(Reply{Text: T("presensi.pilih", "Title", course.Title), Buttons: rows})
 	return nil
 }

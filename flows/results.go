@@ -33,11 +33,8 @@ func (c *conv) results() error {
 	if len(batches) == 1 {
 		return c.report(course, batches, batches[0].ID, false)
 	}
-	rows := [][]Button{{Btn("hasil.semua_angkatan", cb(nsResults, "b", course.Code, 0))}}
-	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
-			Data: cb(nsResults, "b", course.Code, b.ID)}})
-	}
+	rows := append([][]Button{{Btn("hasil.semua_angkatan", cb(nsResults, "b", course.Code, 0))}},
+		batchChoices(batches, func(b Batch) string { return cb(nsResults, "b", course.Code, b.ID) })...)
 	c.say(Reply{Text: T("hasil.pilih_angkatan", "Title", course.Title), Buttons: rows})
 	return nil
 }

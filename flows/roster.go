@@ -75,6 +75,26 @@ func (c *conv) pickedBatch() (Course, Batch, bool, error) {
 	return course, b, true, nil
 }
 
+// batchChoices is a chooser of batches, one button a row ("Angkatan I · 22 Des 2026"), each
+// carrying what data makes of its batch.
+func batchChoices(batches []Batch, data func(Batch) string) [][]Button {
+	rows := make([][]Button, 0, len(batches))
+	for _, b := range batches {
+		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
+			Data: data(b)}})
+	}
+	return rows
+}
+
+// courseAndBatch splits a command's arguments into a course code and a batch's name ("MAN-ASN
+// Angkatan II"); both may be empty.
+func courseAndBatch(args []string) (code, batch string) {
+	if len(args) == 0 {
+		return "", ""
+	}
+	return args[0], strings.Join(args[1:], " ")
+}
+
 func (c *conv) adminCourse(code, usage string) (Course, []Batch, []RosterEntry, bool, error) {
 	if code == "" {
 		c.say(Reply{Text: T(usage)})

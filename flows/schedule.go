@@ -35,11 +35,7 @@ func (c *conv) scheduleCommand() error {
 	if b, ok := batchNamed(batches, name); ok {
 		return c.scheduleMenu(b.ID, false)
 	}
-	rows := make([][]Button, 0, len(batches)+1)
-	for _, b := range batches {
-		rows = append(rows, []Button{{Label: T("jadwal.pilih_baris", "Batch", b.Name, "Start", ShortDate{b.StartsAt.In(b.Zone())}),
-			Data: cb(nsSchedule, "b", b.ID)}})
-	}
+	rows := batchChoices(batches, func(b Batch) string { return cb(nsSchedule, "b", b.ID) })
 	key := "jadwal.pilih"
 	if strings.TrimSpace(name) != "" {
 		key = "jadwal.tidak_ada_angkatan"

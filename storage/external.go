@@ -40,9 +40,8 @@ const (
 
 // domain is the record, its days at midnight in zone.
 func (r externalRow) domain(zone *time.Location) flows.External {
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zone) }
 	return flows.External{ID: r.ID, ParticipantID: r.ParticipantID, Title: r.Title, Organiser: r.Organiser,
-		Start: day(r.StartsOn), End: day(r.EndsOn), JP: r.JP, FileID: r.FileID, Photo: r.FileKind == proofPhoto,
+		Start: dayIn(r.StartsOn, zone), End: dayIn(r.EndsOn, zone), JP: r.JP, FileID: r.FileID, Photo: r.FileKind == proofPhoto,
 		FileName: r.FileName, Status: r.Status, Reason: r.Reason, CreatedAt: r.CreatedAt}
 }
 
@@ -53,7 +52,7 @@ func (db *DB) AddExternal(ctx context.Context, x flows.External, endsAt, now tim
 		kind = proofPhoto
 	}
 	r := externalRow{ParticipantID: x.ParticipantID, Title: x.Title, Organiser: x.Organiser,
-		StartsOn: dateOnly(x.Start), EndsOn: dateOnly(x.End), EndsAt: endsAt.UTC(), JP: x.JP, FileID: x.FileID,
+		StartsOn: dayIn(x.Start, time.UTC), EndsOn: dayIn(x.End, time.UTC), EndsAt: endsAt.UTC(), JP: x.JP, FileID: x.FileID,
 		FileKind: kind, FileName: x.FileName, Status: flows.ExternalWaiting, CreatedAt: now.UTC()}
 	if err := db.gorm.WithContext(ctx).Create(&r).Error; err != nil {
 		return flows.External{}, mapErr(err, "add external training")
@@ -61,9 +60,10 @@ func (db *DB) AddExternal(ctx context.Context, x flows.External, endsAt, now tim
 	return r.domain(x.Start.Location()), nil
 }
 
-// dateOnly is t's calendar day, as Postgres stores a date (GORM sends a time's UTC instant).
-func dateOnly(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+// dayIn is t's calendar day at midnight in zone: in UTC it is a date as Postgres stores it
+// (GORM sends a time's UTC instant); read back, the day in the agency's zone.
+func dayIn(t time.Time, zone *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zone)
 }
 
 // ExternalsOf implements flows.Externals.

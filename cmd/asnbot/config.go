@@ -55,6 +55,7 @@ type Config struct {
 	CertTitle     string        `env:"CERT_SIGNER_TITLE"`
 	CertSignerNIP string        `env:"CERT_SIGNER_NIP"`
 	CertBack      string        `env:"CERT_BACKGROUND"`
+	DemoAddr      string        `env:"DEMO_ADDR" envDefault:"127.0.0.1:8080"` // asnbot demo's page
 
 	location   *time.Location
 	rules      []flows.ReminderRule

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -88,7 +87,7 @@ func demo(ctx context.Context, environ map[string]string, stdout, stderr io.Writ
 	}
 	log := newLogger(stderr, "warn")
 	if opt.addr == "" {
-		opt.addr = lookupEnv(environ, "DEMO_ADDR", "127.0.0.1:8080")
+		opt.addr = cfg.DemoAddr
 	}
 	ln, err := net.Listen("tcp", opt.addr)
 	if err != nil {
@@ -181,19 +180,6 @@ func demo(ctx context.Context, environ map[string]string, stdout, stderr io.Writ
 	stopBot()
 	<-botDone
 	return nil
-}
-
-func lookupEnv(environ map[string]string, key, def string) string {
-	if environ != nil {
-		if v := environ[key]; v != "" {
-			return v
-		}
-		return def
-	}
-	if v, ok := os.LookupEnv(key); ok && v != "" {
-		return v
-	}
-	return def
 }
 
 // demoStorage finds PostgreSQL and Redis for the demo: the configured ones when they answer

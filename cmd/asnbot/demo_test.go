@@ -229,7 +229,6 @@ func (b *browser) typeText(s string) {
 
 func (b *browser) shot(name string) {
 	b.t.Helper()
-	b.do(chromedp.Sleep(300 * time.Millisecond))
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())

@@ -129,11 +129,14 @@ func (p *demoPage) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out.Clock, _ = p.r.Plain(flows.T("demo.jam_bot", "Now", p.clock.Now().In(p.zone)))
-	out.Counts = map[int64]int{}
+	conv := p.tg.Conversation(u.ID)
+	out.Counts = map[int64]int{u.ID: len(conv)}
 	for _, d := range demoPeople {
-		out.Counts[d.ID] = len(p.tg.Conversation(d.ID))
+		if d.ID != u.ID {
+			out.Counts[d.ID] = len(p.tg.Conversation(d.ID))
+		}
 	}
-	for _, e := range p.tg.Conversation(u.ID) {
+	for _, e := range conv {
 		if e.FromUser {
 			out.Entries = append(out.Entries, demoEntry{ID: e.ID, FromUser: true, HTML: html.EscapeString(e.Text)})
 			continue
